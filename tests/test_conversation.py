@@ -1,0 +1,80 @@
+"""The conversation harness over the real core, on fakes."""
+
+from __future__ import annotations
+
+from tests.conftest import Harness
+from tutor.bootstrap import App
+
+
+async def test_start_offers_language_and_level(harness: Harness) -> None:
+    [reply] = await harness.say("/start")
+    assert "bienvenue" in reply.text.lower()
+    assert {b.data for b in reply.buttons} >= {"lang:fr", "lang:en", "level:1", "level:2", "level:3"}
+
+
+async def test_french_question_gets_cited_extractive_answer(harness: Harness) -> None:
+    [reply] = await harness.say("C'est quoi le biais d'automatisation ?")
+    assert reply.kind == "answer"
+    assert reply.text.startswith("D'après le cours")
+    assert "[1]" in reply.text
+    assert reply.citations[0].module_id == "l1-99-sample"
+    assert reply.citations[0].section_id == "automation-bias"
+    assert "fr/l1-99-sample.md#automation-bias" in reply.citations[0].source
+    # extractive: selected sentences, not the whole chunk
+    assert "Pour s'en protéger" not in reply.text or "radiologues" not in reply.text
+
+
+async def test_language_switch_answers_in_english(harness: Harness) -> None:
+    [switched] = await harness.say("/lang en")
+    assert "English" in switched.text
+    [reply] = await harness.say("What is supervised learning?")
+    assert reply.text.startswith("According to the course")
+    assert reply.citations[0].source.startswith("tests/fixtures/course/en/") or "/en/" in reply.citations[0].source
+
+
+async def test_buttons_set_language_and_level(harness: Harness, app: App) -> None:
+    await harness.press("lang:en")
+    [reply] = await harness.press("level:3")
+    assert "level 3" in reply.text.lower()
+    learner = app.tutor.learners.find("test", "alice")
+    assert learner is not None and learner.lang == "en" and learner.level == 3
+
+
+async def test_off_topic_question_abstains_and_is_recorded(harness: Harness, app: App) -> None:
+    [reply] = await harness.say("Quelle est la recette de la tarte tatin ?")
+    assert reply.kind == "abstention"
+    assert "ne trouve pas" in reply.text
+    assert not reply.citations
+    assert [q.text for q in app.tutor.learners.unanswered()] == ["Quelle est la recette de la tarte tatin ?"]
+
+
+async def test_help_lists_commands(harness: Harness) -> None:
+    [reply] = await harness.say("/help")
+    for command in ("/start", "/lang", "/level", "/export", "/delete"):
+        assert command in reply.text
+
+
+async def test_usage_errors_are_short_and_in_learner_language(harness: Harness) -> None:
+    assert "Utilisation" in (await harness.say("/lang de"))[0].text
+    assert "Utilisation" in (await harness.say("/level 7"))[0].text
+    await harness.say("/lang en")
+    assert "Usage" in (await harness.say("/level"))[0].text
+
+
+async def test_export_then_delete_removes_everything(harness: Harness, app: App) -> None:
+    await harness.say("C'est quoi le biais d'automatisation ?")
+    [export] = await harness.say("/export")
+    assert "biais d'automatisation" in export.text
+    [confirm] = await harness.say("/delete")
+    assert {b.data for b in confirm.buttons} == {"delete:yes", "delete:no"}
+    await harness.press("delete:no")
+    assert app.tutor.learners.find("test", "alice") is not None
+    [done] = await harness.press("delete:yes")
+    assert "effacé" in done.text
+    assert app.tutor.learners.find("test", "alice") is None
+
+
+async def test_locale_sets_first_language(app: App) -> None:
+    english = Harness(app, learner="bob", locale="en-GB")
+    [reply] = await english.say("/start")
+    assert "welcome" in reply.text.lower()

@@ -1,0 +1,1 @@
+"""CAIRE tutor core: platform-neutral, it decides; adapters render."""

@@ -1,0 +1,59 @@
+"""The one place where the ports are wired to real pieces, from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tutor.answering.answerer import Answerer
+from tutor.answering.generative import build_chat_model
+from tutor.clock import SystemClock
+from tutor.conversation import Defaults, Tutor
+from tutor.ingest.pipeline import Ingestor
+from tutor.ports import Clock, Embedder
+from tutor.retrieval.catalog import Catalog
+from tutor.retrieval.embedders import make_embedder
+from tutor.retrieval.hybrid import HybridRetriever
+from tutor.retrieval.vector_index import ChromaIndex
+from tutor.settings import Settings
+from tutor.store.db import make_engine, migrate, session_factory
+from tutor.store.learners import LearnerStore
+
+
+@dataclass
+class App:
+    """Everything the entry points need, built once."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    embedder: Embedder
+    index: ChromaIndex
+    retriever: HybridRetriever
+    tutor: Tutor
+    ingestor: Ingestor
+
+
+def build(
+    settings: Settings,
+    embedder: Embedder | None = None,
+    clock: Clock | None = None,
+    chat_model: Any = None,
+) -> App:
+    """Wire the tutor from settings; tests pass fakes for the embedder, clock and chat model."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url())
+    migrate(engine)
+    sessions = session_factory(engine)
+    embedder = embedder or make_embedder(settings.embedder)
+    index = ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url)
+    retriever = HybridRetriever(embedder, index, Catalog(sessions), bm25_weight=settings.fusion_weight)
+    if chat_model is None and settings.llm:
+        chat_model = build_chat_model(settings.llm, settings.llm_base_url, settings.llm_api_key)
+    answerer = Answerer(retriever, embedder, settings.min_confidence, settings.top_k, chat_model)
+    defaults = Defaults(settings.default_lang, settings.default_level, settings.max_message_chars)
+    tutor = Tutor(LearnerStore(sessions), answerer, clock or SystemClock(), defaults)
+    return App(settings, engine, sessions, embedder, index, retriever, tutor, Ingestor(sessions, embedder, index))

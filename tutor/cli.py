@@ -1,0 +1,97 @@
+"""The ``tutor`` command line: the composition root for terminal use."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from tutor.bootstrap import App, build
+from tutor.settings import Settings
+
+app = typer.Typer(help="CAIRE tutor: grounded answers from the course material.", no_args_is_help=True)
+console = Console()
+
+
+def _app() -> App:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return build(Settings())
+
+
+def _ingest(a: App, path: Path) -> int:
+    from tutor.clock import SystemClock
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as bar:
+        task = bar.add_task("Ingestion", total=None)
+
+        def progress(name: str, n: int, total: int) -> None:
+            bar.update(task, completed=n, total=total, description=f"Ingestion {Path(name).name[:40]}")
+
+        report = a.ingestor.ingest(path, SystemClock().now(), progress)
+    for error in report.errors:
+        console.print(f"[red]error[/red] {error}", markup=True, highlight=False)
+    console.print(
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, {len(report.errors)} errors; {report.chunks} passages embedded."
+    )
+    return 1 if report.errors else 0
+
+
+@app.command()
+def ingest(path: Path = typer.Argument(None, help="File or folder; defaults to the knowledge folder.")) -> None:
+    """Index course files (Markdown, PDF, DOCX, PPTX, HTML); unchanged files are skipped."""
+    a = _app()
+    target = path or a.settings.knowledge_dir / "modules"
+    if not target.exists():
+        console.print(f"[red]No such file or folder:[/red] {target}")
+        raise typer.Exit(2)
+    raise typer.Exit(_ingest(a, target))
+
+
+@app.command()
+def chat() -> None:
+    """Talk to the tutor in the terminal (reads standard input when it is not a terminal)."""
+    from adapters.terminal.chat import main
+
+    a = _app()
+    if a.index.count() == 0 and (a.settings.knowledge_dir / "modules").exists():
+        _ingest(a, a.settings.knowledge_dir / "modules")
+    main(a.tutor)
+
+
+@app.command("eval")
+def evaluate(
+    questions: Path = typer.Option(Path("evals/questions"), help="Folder of question files."),
+    as_json: Path = typer.Option(None, "--json", help="Also write the figures as JSON to this file."),
+) -> None:
+    """Retrieval and abstention figures for BM25, dense and hybrid, side by side."""
+    from tutor.evaluation import evaluate as run_eval
+    from tutor.evaluation import load_questions
+
+    a = _app()
+    report = run_eval(a, load_questions(questions))
+    table = Table(title=f"Retrieval ({report['answerable']} answerable questions)")
+    for col in ("mode", "hit@1", "hit@5", "MRR"):
+        table.add_column(col)
+    for mode, m in report["retrieval"].items():
+        table.add_row(mode, f"{m['hit@1']:.3f}", f"{m['hit@5']:.3f}", f"{m['mrr']:.3f}")
+    console.print(table)
+    ab = report["abstention"]
+    console.print(
+        f"Abstention: {ab['right']:.1%} of {ab['unanswerable']} unanswerable questions (right), "
+        f"{ab['wrong']:.1%} of {report['answerable']} answerable ones (wrong)."
+    )
+    if as_json:
+        as_json.write_text(json.dumps(report, indent=2))
+        console.print(f"Written to {as_json}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,166 @@
+"""The core's one entry point for learner traffic: ``Tutor.handle(Incoming) -> list[Reply]``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from tutor.answering.answerer import Answerer
+from tutor.commands import COMMANDS, command_list
+from tutor.domain import Button, Incoming, Reply, ReplyKind
+from tutor.language import detect_language
+from tutor.messages import t
+from tutor.ports import Clock
+from tutor.retrieval.hybrid import Filters
+from tutor.store.learners import LearnerStore
+from tutor.store.models import Learner
+from tutor.text_input import clean, has_words
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What a new learner starts with, and the input limit."""
+
+    lang: str = "fr"
+    level: int = 1
+    max_message_chars: int = 2000
+
+
+class Tutor:
+    """Decides what to answer; knows nothing of any chat platform."""
+
+    def __init__(self, learners: LearnerStore, answerer: Answerer, clock: Clock, defaults: Defaults) -> None:
+        self.learners = learners
+        self.answerer = answerer
+        self.clock = clock
+        self.defaults = defaults
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Replies to one learner action; never raises."""
+        try:
+            learner = self._learner(incoming)
+            if incoming.button is not None:
+                return self._button(learner, incoming.button)
+            return await self._text(learner, incoming.text)
+        except Exception:
+            log.exception("failed to handle a message on %s", incoming.platform)
+            lang = _locale_lang(incoming.locale) or self.defaults.lang
+            return [Reply(t("internal_error", lang), kind="error")]
+
+    def _learner(self, incoming: Incoming) -> Learner:
+        lang = _locale_lang(incoming.locale) or self.defaults.lang
+        learner = self.learners.get_or_create(
+            incoming.platform, incoming.learner_id, lang, self.defaults.level, self.clock.now()
+        )
+        self.learners.update(learner.id, last_seen_at=self.clock.now())
+        return learner
+
+    async def _text(self, learner: Learner, raw: str) -> list[Reply]:
+        lang = learner.lang
+        if len(raw) > self.defaults.max_message_chars:
+            return [Reply(t("too_long", lang, length=len(raw), limit=self.defaults.max_message_chars), kind="error")]
+        text = clean(raw)
+        if not text:
+            return [Reply(t("empty", lang), kind="error")]
+        if text.startswith("/"):
+            return self._command(learner, text)
+        if not has_words(text):
+            return [Reply(t("no_words", lang), kind="error")]
+        return [await self._question(learner, text)]
+
+    async def _question(self, learner: Learner, question: str) -> Reply:
+        now = self.clock.now()
+        filters = Filters(lang=learner.lang, cohort=learner.cohort)
+        answer = await self.answerer.answer(question, filters, query_lang=detect_language(question))
+        self.learners.log(learner.id, "learner", question, now)
+        if answer.abstained:
+            self.learners.record_unanswered(learner.id, question, learner.lang, answer.confidence, now)
+        kind: ReplyKind = "abstention" if answer.abstained else "answer"
+        self.learners.log(learner.id, "tutor", answer.text, now, kind=kind, citations=answer.citations)
+        return Reply(answer.text, citations=answer.citations, kind=kind)
+
+    def _command(self, learner: Learner, text: str) -> list[Reply]:
+        head, _, arg = text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        arg = arg.strip().lower()
+        handlers = {
+            "start": self._start,
+            "help": self._help,
+            "lang": self._lang,
+            "level": self._level,
+            "export": self._export,
+            "delete": self._delete,
+        }
+        if name not in handlers:
+            return [Reply(t("unknown_command", learner.lang, command="/" + name[:32]), kind="error")]
+        return handlers[name](learner, arg)
+
+    def _start(self, learner: Learner, _arg: str) -> list[Reply]:
+        buttons = (
+            Button("Français", "lang:fr"),
+            Button("English", "lang:en"),
+            *(Button(f"Niveau {n}" if learner.lang == "fr" else f"Level {n}", f"level:{n}") for n in (1, 2, 3)),
+        )
+        return [Reply(t("welcome", learner.lang, level=learner.level), buttons=buttons)]
+
+    def _help(self, learner: Learner, _arg: str) -> list[Reply]:
+        return [Reply(t("help", learner.lang, commands=command_list(learner.lang)))]
+
+    def _lang(self, learner: Learner, arg: str) -> list[Reply]:
+        if arg not in ("fr", "en"):
+            return [Reply(t("lang_usage", learner.lang), kind="error")]
+        self.learners.update(learner.id, lang=arg)
+        return [Reply(t("lang_set", arg))]
+
+    def _level(self, learner: Learner, arg: str) -> list[Reply]:
+        if arg not in ("1", "2", "3"):
+            return [Reply(t("level_usage", learner.lang), kind="error")]
+        self.learners.update(learner.id, level=int(arg))
+        return [Reply(t("level_set", learner.lang, level=arg, name=t(f"level_{arg}", learner.lang)))]
+
+    def _export(self, learner: Learner, _arg: str) -> list[Reply]:
+        data = {
+            "profile": {
+                "platform": learner.platform,
+                "id": learner.platform_user_id,
+                "lang": learner.lang,
+                "level": learner.level,
+                "cohort": learner.cohort,
+                "since": learner.created_at.isoformat(),
+            },
+            "conversation": [
+                {"at": e.created_at.isoformat(), "role": e.role, "text": e.text}
+                for e in self.learners.transcript(learner.id)
+            ],
+        }
+        return [Reply(t("export", learner.lang) + "\n" + json.dumps(data, ensure_ascii=False, indent=1))]
+
+    def _delete(self, learner: Learner, _arg: str) -> list[Reply]:
+        buttons = (Button(t("yes_delete", learner.lang), "delete:yes"), Button(t("cancel", learner.lang), "delete:no"))
+        return [Reply(t("delete_confirm", learner.lang), buttons=buttons)]
+
+    def _button(self, learner: Learner, data: str) -> list[Reply]:
+        action, _, value = data.partition(":")
+        if action == "lang":
+            return self._lang(learner, value)
+        if action == "level":
+            return self._level(learner, value)
+        if data == "delete:yes":
+            lang = learner.lang
+            self.learners.forget(learner.id)
+            return [Reply(t("delete_done", lang))]
+        if data == "delete:no":
+            return [Reply(t("delete_cancelled", learner.lang))]
+        return [Reply(t("unknown_button", learner.lang), kind="error")]
+
+
+def _locale_lang(locale: str | None) -> str | None:
+    if locale and locale[:2].lower() in ("fr", "en"):
+        return locale[:2].lower()
+    return None
+
+
+__all__ = ["COMMANDS", "Defaults", "Tutor"]

@@ -1,0 +1,76 @@
+"""Values that cross the boundary between the core and the adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Platform = Literal["terminal", "telegram", "discord", "test"]
+ReplyKind = Literal["message", "answer", "abstention", "error"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a learner did: a text typed or a button pressed."""
+
+    platform: Platform
+    learner_id: str
+    chat_id: str
+    text: str = ""
+    button: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice offered to the learner; ``data`` comes back as ``Incoming.button``."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage of an answer comes from."""
+
+    module_id: str
+    module_title: str
+    section_id: str
+    section_title: str
+    source: str
+
+    def label(self) -> str:
+        """Short human-readable form: module, section and path or link."""
+        return f"{self.module_title} — {self.section_title} ({self.source})"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the core answers; adapters render it within their platform's limits."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    kind: ReplyKind = "message"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk of course material as retrieval returns it."""
+
+    chunk_id: str
+    text: str
+    module_id: str
+    module_title: str
+    section_id: str
+    section_title: str
+    lang: str
+    level: int
+    source: str
+    score: float = 0.0
+    dense_score: float = 0.0
+    scores: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def citation(self) -> Citation:
+        """The citation that points at this passage."""
+        return Citation(self.module_id, self.module_title, self.section_id, self.section_title, self.source)

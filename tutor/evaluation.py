@@ -1,0 +1,76 @@
+"""Retrieval and abstention evaluation on the question sets in ``evals/questions``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tutor.bootstrap import App
+from tutor.domain import Passage
+from tutor.retrieval.hybrid import Filters, Mode
+
+MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A learner-style question and what answers it (no module: the course does not answer it)."""
+
+    q: str
+    lang: str
+    module: str | None
+    sections: tuple[str, ...]
+
+
+def load_questions(folder: Path) -> list[Question]:
+    """All questions of every YAML file in the folder."""
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            out.append(Question(item["q"], item["lang"], item.get("module"), tuple(item.get("sections") or ())))
+    return out
+
+
+def rank_of_answer(question: Question, passages: list[Passage]) -> int | None:
+    """1-based rank of the first passage from the right module and section, or None."""
+    for n, p in enumerate(passages, start=1):
+        if p.module_id == question.module and (not question.sections or p.section_id in question.sections):
+            return n
+    return None
+
+
+def _metrics(ranks: list[int | None]) -> dict[str, float]:
+    n = max(len(ranks), 1)
+    return {
+        "hit@1": sum(r == 1 for r in ranks) / n,
+        "hit@5": sum(r is not None and r <= 5 for r in ranks) / n,
+        "mrr": sum(1 / r for r in ranks if r is not None) / n,
+    }
+
+
+def evaluate(app: App, questions: list[Question], cross_lingual: bool = True) -> dict[str, Any]:
+    """hit@1, hit@5 and MRR per mode; abstention rates on answerable and unanswerable questions."""
+    answerable = [q for q in questions if q.module]
+    unanswerable = [q for q in questions if not q.module]
+    retriever, answerer = app.retriever, app.tutor.answerer
+    report: dict[str, Any] = {"answerable": len(answerable), "unanswerable": len(unanswerable), "retrieval": {}}
+    for mode in MODES:
+        ranks = [rank_of_answer(q, retriever.search(q.q, Filters(q.lang), 5, mode, q.lang)) for q in answerable]
+        report["retrieval"][mode] = _metrics(ranks)
+    if cross_lingual:
+        english = [q for q in answerable if q.lang == "en"]
+        for mode in MODES:
+            ranks = [rank_of_answer(q, retriever.search(q.q, Filters("fr"), 5, mode, "en")) for q in english]
+            report["retrieval"][f"{mode} (en→fr)"] = _metrics(ranks)
+    wrong = [not answerer.confident(retriever.search(q.q, Filters(q.lang), 5, "hybrid", q.lang)) for q in answerable]
+    right = [not answerer.confident(retriever.search(q.q, Filters(q.lang), 5, "hybrid", q.lang)) for q in unanswerable]
+    report["abstention"] = {
+        "unanswerable": len(unanswerable),
+        "right": sum(right) / max(len(right), 1),
+        "wrong": sum(wrong) / max(len(wrong), 1),
+        "threshold": answerer.min_confidence,
+    }
+    return report

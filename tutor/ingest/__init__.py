@@ -1,0 +1,1 @@
+"""Turning course files into indexed passages."""

@@ -1,0 +1,48 @@
+"""The registry fields of a document: from its front matter, else from its path and text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from tutor.ingest.loaders import LoadedDocument, UnreadableFile
+from tutor.language import detect_language
+
+_LEVEL_IN_PATH = re.compile(r"(?:^|[/_-])(?:level|niveau|l)[-_ ]?([123])(?:[/_-]|$)", re.IGNORECASE)
+
+
+def document_fields(path: Path, loaded: LoadedDocument) -> dict[str, Any]:
+    """module_id, title, lang, level, cohort and source_url for the registry."""
+    meta = loaded.meta
+    lang = str(meta.get("lang") or _lang_from_path(path) or detect_language(loaded.markdown[:4000]) or "fr")[:2]
+    if lang not in ("fr", "en"):
+        raise UnreadableFile(f"language '{lang}' is not supported (fr or en)")
+    level = meta.get("level") or _level_from_path(path) or 1
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        raise UnreadableFile(f"level '{level}' is not 1, 2 or 3") from None
+    if level not in (1, 2, 3):
+        raise UnreadableFile(f"level '{level}' is not 1, 2 or 3")
+    return {
+        "module_id": str(meta.get("id") or path.stem),
+        "title": str(meta.get("title") or path.stem)[:256],
+        "lang": lang,
+        "level": level,
+        "cohort": str(meta.get("cohort") or ""),
+        "source_url": str(meta.get("url") or ""),
+    }
+
+
+def _lang_from_path(path: Path) -> str | None:
+    for part in path.parts:
+        if part in ("fr", "en"):
+            return part
+    match = re.search(r"[._-](fr|en)$", path.stem)
+    return match.group(1) if match else None
+
+
+def _level_from_path(path: Path) -> int | None:
+    match = _LEVEL_IN_PATH.search(path.as_posix())
+    return int(match.group(1)) if match else None

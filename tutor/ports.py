@@ -1,0 +1,39 @@
+"""Ports: the small interfaces behind which external pieces sit. Tests use fakes of these."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors; queries and passages may be embedded differently."""
+
+    name: str
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class VectorIndex(Protocol):
+    """Stores chunk vectors with metadata and answers nearest-neighbour queries."""
+
+    def upsert(
+        self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], metadatas: Sequence[dict[str, Any]]
+    ) -> None: ...
+
+    def delete(self, ids: Sequence[str]) -> None: ...
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]: ...
+
+    def count(self) -> int: ...
+
+
+class Clock(Protocol):
+    """The current time, in UTC."""
+
+    def now(self) -> datetime: ...

