@@ -32,11 +32,12 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(tmp_path: Path, clock: FixedClock) -> App:
+def app(tmp_path: Path, clock: FixedClock) -> Iterator[App]:
     a = build(make_settings(tmp_path), embedder=FakeEmbedder(), clock=clock)
     report = a.ingestor.ingest(FIXTURE_COURSE, clock.now())
     assert not report.errors
-    return a
+    yield a
+    a.engine.dispose()
 
 
 class Harness:

@@ -41,7 +41,7 @@ async def run(tutor: Tutor, lines: Iterable[str] | None = None, console: Console
 def _show(console: Console, replies: list[Reply]) -> tuple[Button, ...]:
     buttons: tuple[Button, ...] = ()
     for reply in replies:
-        console.print(plain_text(reply), markup=False)
+        console.print(plain_text(reply), markup=False, soft_wrap=True)
         console.print()
         buttons = reply.buttons or buttons
     return buttons

@@ -1,0 +1,82 @@
+"""The store on SQLite and on PostgreSQL: migrations, learners, conversation log, registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, inspect
+
+from tests.fakes import FakeEmbedder
+from tutor.domain import Citation
+from tutor.ingest.pipeline import Ingestor
+from tutor.retrieval.vector_index import ChromaIndex
+from tutor.store.db import make_engine, migrate, session_factory
+from tutor.store.learners import LearnerStore
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> LearnerStore:
+    return LearnerStore(session_factory(engine))
+
+
+def test_migrations_create_tables_and_are_idempotent(engine: Engine) -> None:
+    migrate(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"learners", "conversation_log", "documents", "chunks", "unanswered_questions"} <= tables
+
+
+def test_learner_created_once_and_updated(store: LearnerStore) -> None:
+    a = store.get_or_create("telegram", "42", "fr", 1, NOW)
+    b = store.get_or_create("telegram", "42", "en", 2, NOW)
+    assert a.id == b.id and b.lang == "fr"
+    store.update(a.id, lang="en", level=3)
+    found = store.find("telegram", "42")
+    assert found is not None and (found.lang, found.level) == ("en", 3)
+    assert found.created_at == NOW
+
+
+def test_log_keeps_order_and_citations_and_forget_deletes_all(store: LearnerStore) -> None:
+    learner = store.get_or_create("discord", "7", "fr", 1, NOW)
+    other = store.get_or_create("discord", "8", "fr", 1, NOW)
+    cite = Citation("m", "Module", "s", "Section", "path#s")
+    store.log(learner.id, "learner", "question ?", NOW)
+    store.log(learner.id, "tutor", "réponse", NOW, kind="answer", citations=(cite,))
+    store.log(other.id, "learner", "autre", NOW)
+    store.record_unanswered(learner.id, "hors sujet", "fr", 0.1, NOW)
+    log = store.transcript(learner.id)
+    assert [(e.role, e.text) for e in log] == [("learner", "question ?"), ("tutor", "réponse")]
+    assert '"section_id": "s"' in log[1].citations
+    store.forget(learner.id)
+    assert store.find("discord", "7") is None
+    assert store.transcript(learner.id) == []
+    assert store.unanswered() == []
+    assert [e.text for e in store.transcript(other.id)] == ["autre"]
+
+
+def test_registry_on_both_databases(engine: Engine, tmp_path: Path) -> None:
+    sessions = session_factory(engine)
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "a.md").write_text(
+        "---\nid: m-a\nlang: fr\nlevel: 2\ntitle: A\n---\n## Un {#un}\nDu texte sur les données.\n"
+    )
+    ingestor = Ingestor(sessions, FakeEmbedder(), ChromaIndex("fake", path=tmp_path / "chroma"))
+    first = ingestor.ingest(course, NOW)
+    again = ingestor.ingest(course, NOW)
+    assert (first.added, again.unchanged) == (
+        [course.joinpath("a.md").as_posix()],
+        [course.joinpath("a.md").as_posix()],
+    )
