@@ -93,5 +93,35 @@ def evaluate(
         console.print(f"Written to {as_json}")
 
 
+@app.command("check-content")
+def check_content_command(
+    root: Path = typer.Argument(Path("knowledge"), help="The knowledge folder."),
+    schema: bool = typer.Option(False, help="Print the JSON schema of front matter and quiz banks instead."),
+) -> None:
+    """Check the course material: schema, both languages, quiz items, limits, links; report word counts."""
+    from tutor.content.check import check_content
+    from tutor.content.schema import ModuleMeta, QuizBank
+
+    if schema:
+        console.print_json(data={"module": ModuleMeta.model_json_schema(), "quiz_bank": QuizBank.model_json_schema()})
+        return
+    report = check_content(root)
+    table = Table(title="Course material")
+    for col in ("module", "words fr", "words en", "quiz items"):
+        table.add_column(col)
+    for mid in sorted({k.split("/", 1)[1] for k in report.words}):
+        table.add_row(
+            mid,
+            str(report.words.get(f"fr/{mid}", 0)),
+            str(report.words.get(f"en/{mid}", 0)),
+            str(report.items.get(mid, 0)),
+        )
+    console.print(table)
+    for error in report.errors:
+        console.print(f"[red]error[/red] {error}", highlight=False)
+    console.print(f"{len(report.errors)} errors; {sum(report.items.values())} quiz items.")
+    raise typer.Exit(1 if report.errors else 0)
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,1 @@
+"""The course material's schema and the checks that keep it sound."""
