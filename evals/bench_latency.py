@@ -41,12 +41,9 @@ async def main(out: Path | None) -> dict[str, object]:
         answer.append(time.perf_counter() - t0)
     report = {"embedder": app.embedder.name, "floor": _percentiles(floor), "answer": _percentiles(answer)}
     print(f"embedder {report['embedder']}, {len(questions)} questions")
-    print(
-        f"floor  (query embedding + vector query): p50 {report['floor']['p50_ms']} ms, p95 {report['floor']['p95_ms']} ms"
-    )
-    print(
-        f"answer (Tutor.handle, end to end):       p50 {report['answer']['p50_ms']} ms, p95 {report['answer']['p95_ms']} ms"
-    )
+    for name, label in (("floor", "query embedding + vector query"), ("answer", "Tutor.handle, end to end")):
+        p = report[name]
+        print(f"{name:7}({label}): p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms")  # type: ignore[index]
     if out:
         out.write_text(json.dumps(report, indent=2))
     app.engine.dispose()
