@@ -70,12 +70,17 @@ def chat() -> None:
 def evaluate(
     questions: Path = typer.Option(Path("evals/questions"), help="Folder of question files."),
     as_json: Path = typer.Option(None, "--json", help="Also write the figures as JSON to this file."),
+    tune: bool = typer.Option(False, help="Print MRR by BM25 weight and abstention by threshold instead."),
 ) -> None:
     """Retrieval and abstention figures for BM25, dense and hybrid, side by side."""
     from tutor.evaluation import evaluate as run_eval
     from tutor.evaluation import load_questions
+    from tutor.evaluation import tune as run_tune
 
     a = _app()
+    if tune:
+        console.print_json(data=run_tune(a, load_questions(questions)))
+        return
     report = run_eval(a, load_questions(questions))
     table = Table(title=f"Retrieval ({report['answerable']} answerable questions)")
     for col in ("mode", "hit@1", "hit@5", "MRR"):

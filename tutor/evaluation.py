@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from tutor.bootstrap import App
@@ -74,3 +75,38 @@ def evaluate(app: App, questions: list[Question], cross_lingual: bool = True) ->
         "threshold": answerer.min_confidence,
     }
     return report
+
+
+def tune(app: App, questions: list[Question]) -> dict[str, Any]:
+    """MRR of the fusion for a grid of BM25 weights, and abstention rates for a grid of confidence thresholds."""
+    from tutor.retrieval.hybrid import fuse
+
+    answerable = [q for q in questions if q.module]
+    runs = {
+        "same language": [(q, app.retriever.candidate_scores(q.q, Filters(q.lang), "hybrid")) for q in answerable],
+        "en→fr": [
+            (q, app.retriever.candidate_scores(q.q, Filters("fr"), "hybrid")) for q in answerable if q.lang == "en"
+        ],
+    }
+    entries = app.retriever.catalog.entries
+    weights: dict[str, dict[str, float]] = {}
+    for name, run in runs.items():
+        weights[name] = {}
+        for w in [x / 20 for x in range(21)]:
+            ranks = []
+            for q, (ids, d, b) in run:
+                order = np.argsort(-fuse(d, b, "hybrid", w), kind="stable")[:5]
+                ranks.append(rank_of_answer(q, [entries[ids[j]].passage for j in order]))
+            weights[name][f"{w:.2f}"] = _metrics(ranks)["mrr"]
+    best = {q.q: float(max(d)) if len(d) else 0.0 for q, (_, d, _) in runs["same language"]}
+    off = [
+        float(max(d)) if len(d) else 0.0
+        for d in (app.retriever.candidate_scores(q.q, Filters(q.lang), "dense")[1] for q in questions if not q.module)
+    ]
+    thresholds = {}
+    for t in [x / 100 for x in range(70, 96)]:
+        thresholds[f"{t:.2f}"] = {
+            "right": sum(s < t for s in off) / max(len(off), 1),
+            "wrong": sum(s < t for s in best.values()) / max(len(best), 1),
+        }
+    return {"mrr_by_bm25_weight": weights, "abstention_by_threshold": thresholds}

@@ -46,6 +46,15 @@ def _minmax(values: np.ndarray) -> np.ndarray:
     return (values - lo) / (hi - lo)
 
 
+def fuse(d: np.ndarray, b: np.ndarray, mode: Mode, bm25_weight: float) -> np.ndarray:
+    """Dense alone, BM25 alone, or their convex combination after min-max normalisation over the candidates."""
+    if mode == "dense":
+        return d
+    if mode == "bm25":
+        return b
+    return (1 - bm25_weight) * _minmax(d) + bm25_weight * _minmax(b)
+
+
 class HybridRetriever:
     """Finds the passages that best answer a question."""
 
@@ -74,20 +83,26 @@ class HybridRetriever:
         query_lang: str | None = None,
     ) -> list[Passage]:
         """The k best passages for the query, best first, each with its fused and dense scores."""
+        ids, d, b = self.candidate_scores(query, filters, mode)
+        if not ids:
+            return []
+        w = self.bm25_weight if query_lang in (None, filters.lang) else self.cross_lingual_bm25_weight
+        fused = fuse(d, b, mode, w)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [self._passage(ids[j], float(fused[j]), float(d[j]), float(b[j])) for j in order]
+
+    def candidate_scores(self, query: str, filters: Filters, mode: Mode) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Candidate ids from dense and BM25 search, with both scores for each (0 where a mode is off)."""
         self.catalog.refresh()
         qv = self.embedder.embed_query(query) if mode != "bm25" else None
         dense = dict(self.index.query(qv, self.candidates, filters.where())) if qv is not None else {}
         lexical = self._bm25(query, filters) if mode != "dense" else {}
         ids = [i for i in dict.fromkeys([*dense, *lexical]) if i in self.catalog.entries]
-        if not ids:
-            return []
         if qv is not None:
             dense.update(self._missing_dense(qv, [i for i in ids if i not in dense]))
         d = np.array([dense.get(i, 0.0) for i in ids], dtype=np.float32)
         b = np.array([lexical.get(i, 0.0) for i in ids], dtype=np.float32)
-        fused = self._fuse(d, b, mode, same_lang=query_lang in (None, filters.lang))
-        order = np.argsort(-fused, kind="stable")[:k]
-        return [self._passage(ids[j], float(fused[j]), float(d[j]), float(b[j])) for j in order]
+        return ids, d, b
 
     def _bm25(self, query: str, filters: Filters) -> dict[str, float]:
         lex = self.catalog.lexical.get(filters.lang)
@@ -104,14 +119,6 @@ class HybridRetriever:
 
     def _missing_dense(self, qv: np.ndarray, ids: list[str]) -> dict[str, float]:
         return {i: float(v @ qv) for i, v in self.index.vectors(ids).items()}
-
-    def _fuse(self, d: np.ndarray, b: np.ndarray, mode: Mode, same_lang: bool) -> np.ndarray:
-        if mode == "dense":
-            return d
-        if mode == "bm25":
-            return b
-        w = self.bm25_weight if same_lang else self.cross_lingual_bm25_weight
-        return (1 - w) * _minmax(d) + w * _minmax(b)
 
     def _passage(self, chunk_id: str, fused: float, dense: float, bm25: float) -> Passage:
         p = self.catalog.entries[chunk_id].passage
