@@ -50,7 +50,9 @@ def build(
     sessions = session_factory(engine)
     embedder = embedder or make_embedder(settings.embedder)
     index = ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url)
-    retriever = HybridRetriever(embedder, index, Catalog(sessions), bm25_weight=settings.fusion_weight)
+    retriever = HybridRetriever(
+        embedder, index, Catalog(sessions), settings.fusion_weight, settings.cross_lingual_fusion_weight
+    )
     if chat_model is None and settings.llm:
         chat_model = build_chat_model(settings.llm, settings.llm_base_url, settings.llm_api_key)
     answerer = Answerer(retriever, CachingEmbedder(embedder), settings.min_confidence, settings.top_k, chat_model)
