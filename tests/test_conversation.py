@@ -78,3 +78,19 @@ async def test_locale_sets_first_language(app: App) -> None:
     english = Harness(app, learner="bob", locale="en-GB")
     [reply] = await english.say("/start")
     assert "welcome" in reply.text.lower()
+
+
+def test_sentence_split_keeps_article_numbers_and_abbreviations() -> None:
+    from tutor.answering.extractive import split_sentences
+
+    text = (
+        "Une AIPD est exigée (RGPD, art. 35) pour les traitements à risque. Elle se documente.\n\n"
+        "- Dell'Acqua et al. 2023 ont mesuré la frontière. Le gain dépend de la tâche considérée ici.\n"
+        "- Voir Art. 14 du règlement sur la supervision humaine des systèmes."
+    )
+    assert split_sentences(text) == [
+        "Une AIPD est exigée (RGPD, art. 35) pour les traitements à risque.",
+        "Dell'Acqua et al. 2023 ont mesuré la frontière.",
+        "Le gain dépend de la tâche considérée ici.",
+        "Voir Art. 14 du règlement sur la supervision humaine des systèmes.",
+    ]

@@ -11,7 +11,20 @@ from tutor.domain import Passage
 from tutor.ports import Embedder
 from tutor.retrieval.lexical import Tokenizer
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(\[A-ZÀ-Ý0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(\[A-ZÀ-Ý])")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:art|arts|al|cf|p|pp|no|n°|vol|ch|e\.g|i\.e|etc|M|Dr|Mr|Mrs|St|vs)|\b[A-Z])\.$", re.I
+)
+
+
+def _sentences(block: str) -> list[str]:
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(block):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def split_sentences(text: str) -> list[str]:
@@ -20,7 +33,7 @@ def split_sentences(text: str) -> list[str]:
     for block in re.split(r"\n\s*\n|\n(?=\s*[-*] )", text):
         block = re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", block.strip()).replace("\n", " ")
         block = re.sub(r"\*\*|__|`", "", block)
-        out.extend(s.strip() for s in _SENTENCE_END.split(block) if len(s.strip()) > 25)
+        out.extend(s.strip() for s in _sentences(block) if len(s.strip()) > 25)
     return out
 
 
