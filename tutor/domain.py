@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Literal
 
 Platform = Literal["terminal", "telegram", "discord", "test"]
@@ -11,7 +12,7 @@ ReplyKind = Literal["message", "answer", "abstention", "error"]
 
 @dataclass(frozen=True)
 class Incoming:
-    """One thing a learner did: a text typed or a button pressed."""
+    """One thing a learner did: a text typed, a button pressed, or an option chosen in a native quiz poll."""
 
     platform: Platform
     learner_id: str
@@ -19,11 +20,13 @@ class Incoming:
     text: str = ""
     button: str | None = None
     locale: str | None = None
+    poll_id: str | None = None
+    poll_option: int | None = None
 
 
 @dataclass(frozen=True)
 class Button:
-    """A choice offered to the learner; ``data`` comes back as ``Incoming.button``."""
+    """A choice offered to the learner; ``data`` (at most 48 ASCII bytes) comes back as ``Incoming.button``."""
 
     label: str
     data: str
@@ -45,6 +48,38 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class QuizPoll:
+    """A multiple-choice question that a platform may show natively (a Telegram quiz poll).
+
+    ``token`` identifies the asked question in the core; the adapter reports the platform's poll id for it with
+    ``Tutor.poll_sent`` so that the answer can come back as ``Incoming(poll_id=..., poll_option=...)``.
+    """
+
+    question: str
+    options: tuple[str, ...]
+    correct_option: int
+    explanation: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where a push goes: a learner on a platform, in a chat."""
+
+    platform: Platform
+    learner_id: str
+    chat_id: str
+
+
+class Delivery(str, Enum):
+    """What the platform said about a push."""
+
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # the learner blocked the bot or left: stop pushing until they come back
+    FAILED = "failed"  # a transient failure: the push may be tried again
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the core answers; adapters render it within their platform's limits."""
 
@@ -52,6 +87,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     citations: tuple[Citation, ...] = ()
     kind: ReplyKind = "message"
+    poll: QuizPoll | None = None
 
 
 @dataclass(frozen=True)

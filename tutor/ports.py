@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from tutor.domain import Delivery, Recipient, Reply
+
 
 class Embedder(Protocol):
     """Turns texts into L2-normalised vectors; queries and passages may be embedded differently."""
@@ -31,6 +33,12 @@ class VectorIndex(Protocol):
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]: ...
 
     def count(self) -> int: ...
+
+
+class Outbox(Protocol):
+    """Pushes the learner did not ask for (reminders, a tutor's message); each adapter implements it."""
+
+    async def send(self, recipient: Recipient, replies: Sequence[Reply]) -> Delivery: ...
 
 
 class Clock(Protocol):
