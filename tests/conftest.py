@@ -14,14 +14,22 @@ from sqlalchemy import create_engine, text
 from tests.fakes import FakeEmbedder, FixedClock
 from tutor.bootstrap import App, build
 from tutor.domain import Incoming, Reply
+from tutor.quiz.items import load_banks
 from tutor.settings import Settings
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
+FIXTURE_QUIZZES = Path(__file__).parent / "fixtures" / "quizzes"
 PG_ADMIN_URL = os.environ.get("TUTOR_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def make_settings(tmp: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {"data_dir": tmp / "data", "min_confidence": 0.15, "knowledge_dir": tmp / "knowledge"}
+    values: dict[str, object] = {
+        "data_dir": tmp / "data",
+        "min_confidence": 0.15,
+        "knowledge_dir": tmp / "knowledge",
+        "quizzes_dir": FIXTURE_QUIZZES,
+        "quiz_session_length": 3,
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
@@ -36,6 +44,7 @@ def app(tmp_path: Path, clock: FixedClock) -> Iterator[App]:
     a = build(make_settings(tmp_path), embedder=FakeEmbedder(), clock=clock)
     report = a.ingestor.ingest(FIXTURE_COURSE, clock.now())
     assert not report.errors
+    a.tutor.quiz.store.sync_items(load_banks(FIXTURE_QUIZZES))
     yield a
     a.engine.dispose()
 

@@ -14,6 +14,10 @@ from tutor.clock import SystemClock
 from tutor.conversation import Defaults, Tutor
 from tutor.ingest.pipeline import Ingestor
 from tutor.ports import Clock, Embedder
+from tutor.quiz.service import QuizRules, QuizService
+from tutor.quiz.srs import SpacedRepetition
+from tutor.quiz.store import QuizStore
+from tutor.reminders.preferences import ReminderPreferences, ReminderRules
 from tutor.retrieval.catalog import Catalog
 from tutor.retrieval.embedders import CachingEmbedder, make_embedder
 from tutor.retrieval.hybrid import HybridRetriever
@@ -57,5 +61,13 @@ def build(
         chat_model = build_chat_model(settings.llm, settings.llm_base_url, settings.llm_api_key)
     answerer = Answerer(retriever, CachingEmbedder(embedder), settings.min_confidence, settings.top_k, chat_model)
     defaults = Defaults(settings.default_lang, settings.default_level, settings.max_message_chars)
-    tutor = Tutor(LearnerStore(sessions), answerer, clock or SystemClock(), defaults)
+    learners = LearnerStore(sessions)
+    quiz_store = QuizStore(sessions, SpacedRepetition(settings.desired_retention))
+    quiz = QuizService(
+        quiz_store, QuizRules(settings.new_items_per_day, settings.quiz_session_length, settings.default_timezone)
+    )
+    prefs = ReminderPreferences(
+        learners, ReminderRules(settings.default_timezone, settings.quiet_hours_start, settings.quiet_hours_end)
+    )
+    tutor = Tutor(learners, answerer, clock or SystemClock(), defaults, quiz, prefs)
     return App(settings, engine, sessions, embedder, index, retriever, tutor, Ingestor(sessions, embedder, index))

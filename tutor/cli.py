@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import typer
@@ -44,6 +45,63 @@ def _ingest(a: App, path: Path) -> int:
     return 1 if report.errors else 0
 
 
+quiz_app = typer.Typer(help="Quiz banks: sync from knowledge/quizzes, import GIFT or CSV.")
+app.add_typer(quiz_app, name="quiz")
+
+
+def _sync_quizzes(a: App) -> None:
+    from tutor.quiz.items import load_banks
+
+    if a.settings.quizzes_dir.exists():
+        count, removed = a.tutor.quiz.store.sync_items(load_banks(a.settings.quizzes_dir))
+        console.print(f"{count} quiz items in the banks, {removed} retired.")
+
+
+@quiz_app.command("sync")
+def quiz_sync() -> None:
+    """Load the YAML quiz banks into the store (items gone from the banks are retired, never deleted)."""
+    _sync_quizzes(_app())
+
+
+@quiz_app.command("import")
+def quiz_import(
+    file: Path = typer.Argument(..., help="A Moodle GIFT (.gift, .txt) or CSV file."),
+    module: str = typer.Option(None, help="GIFT: the module the questions belong to."),
+    section: str = typer.Option("intro", help="GIFT: the section that teaches them."),
+    lang: str = typer.Option("fr", help="GIFT: the questions' language."),
+) -> None:
+    """Import quiz items; each bad question or line gets one error, the others are imported."""
+    from tutor.quiz.importers import Target, parse_csv, parse_gift
+
+    a = _app()
+    levels = {m: int(m[1]) for m in a.tutor.quiz.modules()} | {m: int(m[1]) for m in _module_ids(a)}
+    if not file.exists():
+        console.print(f"[red]No such file:[/red] {file}")
+        raise typer.Exit(2)
+    text = file.read_text(encoding="utf-8", errors="replace")
+    if file.suffix.lower() == ".csv":
+        result = parse_csv(text, levels)
+    else:
+        if module not in levels:
+            console.print(f"[red]--module must name a known module[/red] ({', '.join(sorted(levels))})")
+            raise typer.Exit(2)
+        result = parse_gift(text, Target(module, section, lang, levels[module]))
+    a.tutor.quiz.store.sync_items(result.items, banks=False)
+    for error in result.errors:
+        console.print(f"[red]error[/red] {file.name} {error}", highlight=False)
+    console.print(f"{len(result.items)} items imported, {len(result.errors)} errors.")
+    raise typer.Exit(1 if result.errors else 0)
+
+
+def _module_ids(a: App) -> set[str]:
+    from sqlalchemy import select
+
+    from tutor.store.models import Document
+
+    with a.sessions() as s:
+        return {m for m in s.scalars(select(Document.module_id)) if re.match(r"^l[1-3]-", m)}
+
+
 @app.command()
 def ingest(path: Path = typer.Argument(None, help="File or folder; defaults to the knowledge folder.")) -> None:
     """Index course files (Markdown, PDF, DOCX, PPTX, HTML); unchanged files are skipped."""
@@ -52,7 +110,9 @@ def ingest(path: Path = typer.Argument(None, help="File or folder; defaults to t
     if not target.exists():
         console.print(f"[red]No such file or folder:[/red] {target}")
         raise typer.Exit(2)
-    raise typer.Exit(_ingest(a, target))
+    code = _ingest(a, target)
+    _sync_quizzes(a)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -63,6 +123,7 @@ def chat() -> None:
     a = _app()
     if a.index.count() == 0 and (a.settings.knowledge_dir / "modules").exists():
         _ingest(a, a.settings.knowledge_dir / "modules")
+        _sync_quizzes(a)
     main(a.tutor)
 
 

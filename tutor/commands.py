@@ -24,6 +24,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", "cmd_help"),
     Command("lang", "cmd_lang"),
     Command("level", "cmd_level"),
+    Command("quiz", "cmd_quiz"),
+    Command("progress", "cmd_progress"),
+    Command("reminder", "cmd_reminder"),
+    Command("timezone", "cmd_timezone"),
     Command("export", "cmd_export"),
     Command("delete", "cmd_delete"),
 )

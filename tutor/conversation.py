@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -12,6 +13,9 @@ from tutor.domain import Button, Incoming, Reply, ReplyKind
 from tutor.language import detect_language
 from tutor.messages import t
 from tutor.ports import Clock
+from tutor.quiz.progress import progress_reply
+from tutor.quiz.service import QuizService
+from tutor.reminders.preferences import ReminderPreferences
 from tutor.retrieval.hybrid import Filters
 from tutor.store.learners import LearnerStore
 from tutor.store.models import Learner
@@ -32,18 +36,37 @@ class Defaults:
 class Tutor:
     """Decides what to answer; knows nothing of any chat platform."""
 
-    def __init__(self, learners: LearnerStore, answerer: Answerer, clock: Clock, defaults: Defaults) -> None:
+    def __init__(
+        self,
+        learners: LearnerStore,
+        answerer: Answerer,
+        clock: Clock,
+        defaults: Defaults,
+        quiz: QuizService,
+        reminders: ReminderPreferences,
+    ) -> None:
         self.learners = learners
         self.answerer = answerer
         self.clock = clock
         self.defaults = defaults
+        self.quiz = quiz
+        self.reminders = reminders
+
+    async def poll_sent(self, platform: str, poll_id: str, learner_id: str, token: str) -> None:
+        """An adapter showed a quiz question as a native poll: remember the poll so its answer finds the question."""
+        learner = self.learners.find(platform, learner_id)
+        if learner is not None:
+            await asyncio.to_thread(self.quiz.store.attach_poll, token, poll_id)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one learner action; never raises."""
         try:
             learner = self._learner(incoming)
+            if incoming.poll_id is not None:
+                option = incoming.poll_option if incoming.poll_option is not None else -1
+                return self.quiz.answer_poll(learner, incoming.poll_id, option, self.clock.now())
             if incoming.button is not None:
-                return self._button(learner, incoming.button)
+                return await self._button(learner, incoming.button)
             return await self._text(learner, incoming.text)
         except Exception:
             log.exception("failed to handle a message on %s", incoming.platform)
@@ -55,7 +78,7 @@ class Tutor:
         learner = self.learners.get_or_create(
             incoming.platform, incoming.learner_id, lang, self.defaults.level, self.clock.now()
         )
-        self.learners.update(learner.id, last_seen_at=self.clock.now())
+        self.learners.update(learner.id, last_seen_at=self.clock.now(), chat_id=incoming.chat_id, unreachable=False)
         return learner
 
     async def _text(self, learner: Learner, raw: str) -> list[Reply]:
@@ -69,7 +92,19 @@ class Tutor:
             return self._command(learner, text)
         if not has_words(text):
             return [Reply(t("no_words", lang), kind="error")]
+        open_question = self.quiz.store.open_question(learner.id)
+        if open_question is not None and self._is_answer(open_question.item_id, text):
+            return self.quiz.answer_text(learner, open_question, text, self.clock.now())
+        if open_question is None and len(text) == 1 and text.upper() in "ABCDE12345":
+            return [Reply(t("quiz_no_open", lang), kind="error")]
         return [await self._question(learner, text)]
+
+    def _is_answer(self, item_id: str, text: str) -> bool:
+        """A typed text answers the open question if it is short-answer, or a letter for multiple choice."""
+        item = self.quiz.store.item(item_id)
+        if item is None:
+            return False
+        return item.kind == "short" or text.strip().upper().rstrip(").") in ("A", "B", "C", "D", "E")
 
     async def _question(self, learner: Learner, question: str) -> Reply:
         now = self.clock.now()
@@ -85,7 +120,8 @@ class Tutor:
     def _command(self, learner: Learner, text: str) -> list[Reply]:
         head, _, arg = text[1:].partition(" ")
         name = head.split("@", 1)[0].lower()
-        arg = arg.strip().lower()
+        arg = arg.strip()
+        now = self.clock.now()
         handlers = {
             "start": self._start,
             "help": self._help,
@@ -93,6 +129,12 @@ class Tutor:
             "level": self._level,
             "export": self._export,
             "delete": self._delete,
+            "quiz": lambda learner, a: self.quiz.start(learner, a, now),
+            "progress": lambda learner, a: [
+                progress_reply(self.quiz.store, learner, now, self.reminders.rules.default_timezone)
+            ],
+            "reminder": lambda learner, a: [self.reminders.reminder(learner, a.lower(), now)],
+            "timezone": lambda learner, a: [self.reminders.timezone(learner, a, now)],
         }
         if name not in handlers:
             return [Reply(t("unknown_command", learner.lang, command="/" + name[:32]), kind="error")]
@@ -110,6 +152,7 @@ class Tutor:
         return [Reply(t("help", learner.lang, commands=command_list(learner.lang)))]
 
     def _lang(self, learner: Learner, arg: str) -> list[Reply]:
+        arg = arg.lower()
         if arg not in ("fr", "en"):
             return [Reply(t("lang_usage", learner.lang), kind="error")]
         self.learners.update(learner.id, lang=arg)
@@ -142,8 +185,17 @@ class Tutor:
         buttons = (Button(t("yes_delete", learner.lang), "delete:yes"), Button(t("cancel", learner.lang), "delete:no"))
         return [Reply(t("delete_confirm", learner.lang), buttons=buttons)]
 
-    def _button(self, learner: Learner, data: str) -> list[Reply]:
+    async def _button(self, learner: Learner, data: str) -> list[Reply]:
         action, _, value = data.partition(":")
+        now = self.clock.now()
+        if action == "q":
+            token, _, option = value.rpartition(":")
+            if token and option.isdigit():
+                return self.quiz.answer_option(learner, token, int(option), now)
+        if data in ("quiz:next", "quiz:start"):
+            return self.quiz.next(learner, now) if data == "quiz:next" else self.quiz.start(learner, "", now)
+        if action == "ask":
+            return await self._ask_about(learner, value)
         if action == "lang":
             return self._lang(learner, value)
         if action == "level":
@@ -155,6 +207,14 @@ class Tutor:
         if data == "delete:no":
             return [Reply(t("delete_cancelled", learner.lang))]
         return [Reply(t("unknown_button", learner.lang), kind="error")]
+
+    async def _ask_about(self, learner: Learner, item_id: str) -> list[Reply]:
+        """The Q&A path with an answered quiz item as the question (never before it is answered)."""
+        item = self.quiz.store.item(item_id)
+        if item is None or not self.quiz.store.has_card(learner.id, item_id):
+            return [Reply(t("quiz_stale", learner.lang), kind="error")]
+        text = item.text(learner.lang)
+        return [await self._question(learner, f"{text.question} {text.correct_text()}")]
 
 
 def _locale_lang(locale: str | None) -> str | None:

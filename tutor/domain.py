@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 Platform = Literal["terminal", "telegram", "discord", "test"]
@@ -71,7 +71,7 @@ class Recipient:
     chat_id: str
 
 
-class Delivery(str, Enum):
+class Delivery(StrEnum):
     """What the platform said about a push."""
 
     SENT = "sent"

@@ -88,6 +88,91 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd_level": {"fr": "votre niveau (1, 2 ou 3)", "en": "your level (1, 2 or 3)"},
     "cmd_export": {"fr": "voir toutes vos données", "en": "see all your data"},
     "cmd_delete": {"fr": "effacer toutes vos données", "en": "delete all your data"},
+    "quiz_header": {"fr": "Question {n}/{total} — {module}", "en": "Question {n}/{total} — {module}"},
+    "quiz_type_answer": {"fr": "Tapez votre réponse en quelques mots.", "en": "Type your answer in a few words."},
+    "quiz_correct": {"fr": "✅ Bonne réponse !", "en": "✅ Correct!"},
+    "quiz_wrong": {"fr": "❌ Pas tout à fait. La bonne réponse : {answer}", "en": "❌ Not quite. The answer: {answer}"},
+    "quiz_from": {"fr": "Pour revoir : {source}", "en": "To review: {source}"},
+    "quiz_next": {"fr": "Question suivante", "en": "Next question"},
+    "quiz_ask_tutor": {"fr": "En parler au tuteur", "en": "Ask the tutor about it"},
+    "quiz_start_button": {"fr": "Commencer le quiz", "en": "Start the quiz"},
+    "quiz_done": {
+        "fr": "Session terminée : {correct}/{asked} bonnes réponses. À demain pour la suite !",
+        "en": "Session over: {correct}/{asked} right. See you tomorrow for more!",
+    },
+    "quiz_nothing": {
+        "fr": "Rien à réviser pour l'instant : vous êtes à jour. Revenez demain !",
+        "en": "Nothing to review right now: you are up to date. Come back tomorrow!",
+    },
+    "quiz_unknown_module": {
+        "fr": "Je ne connais pas le module « {module} ». Modules : {modules}",
+        "en": "I don't know the module '{module}'. Modules: {modules}",
+    },
+    "quiz_stale": {
+        "fr": "Cette question n'est plus valable. Tapez /quiz pour en avoir une nouvelle.",
+        "en": "This question is no longer valid. Type /quiz to get a new one.",
+    },
+    "quiz_not_yours": {
+        "fr": "Ce bouton appartient à quelqu'un d'autre. Tapez /quiz pour votre propre quiz.",
+        "en": "This button belongs to someone else. Type /quiz for your own quiz.",
+    },
+    "quiz_already": {"fr": "Vous avez déjà répondu à cette question.", "en": "You already answered this question."},
+    "quiz_removed": {
+        "fr": "Cette question a été retirée du cours. Tapez /quiz pour continuer.",
+        "en": "This question was removed from the course. Type /quiz to carry on.",
+    },
+    "quiz_no_open": {
+        "fr": "Aucune question n'attend de réponse. Tapez /quiz pour commencer un quiz.",
+        "en": "No question is waiting for an answer. Type /quiz to start a quiz.",
+    },
+    "leech": {
+        "fr": "Cette question vous résiste ({lapses} oublis) : relisez la section « {section} » avant d'y revenir.",
+        "en": "This question keeps slipping away ({lapses} lapses): reread the section '{section}' first.",
+    },
+    "progress_header": {"fr": "Votre progression", "en": "Your progress"},
+    "progress_line": {
+        "fr": "{module} : {seen} questions vues, rétention estimée {retention} %, {due} à revoir aujourd'hui",
+        "en": "{module}: {seen} questions seen, estimated retention {retention}%, {due} due today",
+    },
+    "progress_streak": {"fr": "Série : {days} jour(s) d'affilée.", "en": "Streak: {days} day(s) in a row."},
+    "progress_none": {
+        "fr": "Vous n'avez pas encore répondu à un quiz. Tapez /quiz pour commencer.",
+        "en": "You have not answered any quiz yet. Type /quiz to start.",
+    },
+    "progress_leeches": {"fr": "À relire : {sections}", "en": "To reread: {sections}"},
+    "reminder_set": {
+        "fr": "Rappel quotidien à {time} ({tz}), quand des questions vous attendent.",
+        "en": "Daily reminder at {time} ({tz}), when questions are waiting for you.",
+    },
+    "reminder_off": {"fr": "Rappels désactivés.", "en": "Reminders turned off."},
+    "reminder_paused": {
+        "fr": "Rappels en pause jusqu'au {date} inclus.",
+        "en": "Reminders paused until {date} included.",
+    },
+    "reminder_usage": {
+        "fr": "Utilisation : /reminder 08:30, /reminder off ou /reminder pause 3 (jours).",
+        "en": "Usage: /reminder 08:30, /reminder off or /reminder pause 3 (days).",
+    },
+    "reminder_quiet": {
+        "fr": "Pas de rappel entre {start} et {end} : choisissez une heure en dehors.",
+        "en": "No reminders between {start} and {end}: pick a time outside those hours.",
+    },
+    "reminder_text": {
+        "fr": "📚 {count} question(s) vous attendent aujourd'hui. Quelques minutes suffisent !",
+        "en": "📚 {count} question(s) are waiting for you today. A few minutes is enough!",
+    },
+    "timezone_set": {"fr": "Fuseau horaire : {tz}.", "en": "Time zone: {tz}."},
+    "timezone_usage": {
+        "fr": "Fuseau inconnu. Exemple : /timezone Europe/Paris",
+        "en": "Unknown time zone. Example: /timezone Europe/Paris",
+    },
+    "cmd_quiz": {"fr": "un quiz (ou /quiz <module>)", "en": "a quiz (or /quiz <module>)"},
+    "cmd_progress": {"fr": "votre progression", "en": "your progress"},
+    "cmd_reminder": {
+        "fr": "rappel quotidien : /reminder 08:30, off, pause 3",
+        "en": "daily reminder: /reminder 08:30, off, pause 3",
+    },
+    "cmd_timezone": {"fr": "votre fuseau horaire", "en": "your time zone"},
 }
 
 

@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     min_confidence: float = Field(default=0.83, description="Dense cosine below which the tutor abstains.")
     max_message_chars: int = Field(default=2000, ge=100)
 
+    desired_retention: float = Field(default=0.9, gt=0.5, lt=1.0)
+    new_items_per_day: int = Field(default=10, ge=0)
+    quiz_session_length: int = Field(default=10, ge=1)
+    default_timezone: str = "Europe/Paris"
+    quiet_hours_start: str = "21:00"
+    quiet_hours_end: str = "08:00"
+    reminder_rate_per_s: float = Field(default=30.0, gt=0, description="Global limit on reminder sends.")
+    quizzes_dir: Path = Field(default=Path("knowledge/quizzes"))
+
     telegram_token: str | None = Field(default=None, description="Bot token; `tutor serve` starts Telegram if set.")
     telegram_api_url: str = Field(default="https://api.telegram.org/bot", description="Bot API base URL.")
     telegram_webhook_url: str | None = Field(default=None, description="Public URL: webhook mode instead of polling.")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -43,6 +43,12 @@ class Learner(Base):
     cohort: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    chat_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reminder_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    reminders_paused_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class LogEntry(Base):
@@ -104,3 +110,97 @@ class Chunk(Base):
     section_title: Mapped[str] = mapped_column(String(256))
     text: Mapped[str] = mapped_column(Text)
     document: Mapped[Document] = relationship(back_populates="chunks")
+
+
+class QuizItem(Base):
+    """A quiz item from a bank or an import; its texts in both languages are kept as JSON."""
+
+    __tablename__ = "quiz_items"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(128), index=True)
+    section_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(8))
+    difficulty: Mapped[int] = mapped_column(Integer, default=1)
+    level: Mapped[int] = mapped_column(Integer, index=True)
+    body: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Card(Base):
+    """The FSRS card of one learner for one quiz item."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "item_id", name="uq_card_learner_item"),
+        Index("ix_cards_learner_due", "learner_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(ForeignKey("quiz_items.id", ondelete="CASCADE"), index=True)
+    fsrs: Mapped[str] = mapped_column(Text)
+    due: Mapped[datetime] = mapped_column(UTCDateTime())
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReviewLog(Base):
+    """One graded answer; the unique question token makes a double click record nothing twice."""
+
+    __tablename__ = "review_logs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(16), unique=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    fsrs_log: Mapped[str] = mapped_column(Text)
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AskedQuestion(Base):
+    """A question put to a learner in a quiz session; answered once at most."""
+
+    __tablename__ = "asked_questions"
+
+    token: Mapped[str] = mapped_column(String(16), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[int] = mapped_column(ForeignKey("quiz_sessions.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    poll_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class QuizSession(Base):
+    """A run of questions started by /quiz."""
+
+    __tablename__ = "quiz_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    asked: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+    length: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReminderSend(Base):
+    """A learner's reminder for one local date: claimed before the send, so that nobody gets two."""
+
+    __tablename__ = "reminder_sends"
+    __table_args__ = (UniqueConstraint("learner_id", "local_date", name="uq_reminder_learner_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -1,0 +1,1 @@
+"""Spaced quizzes: items, grading, FSRS scheduling, sessions and progress."""
