@@ -37,8 +37,8 @@ def test_gift_reads_mcq_and_short_and_reports_bad_questions() -> None:
 def test_csv_reads_rows_and_reports_each_bad_line() -> None:
     csv_text = (
         "module,section,lang,type,question,options,answer,explanation,difficulty\n"
-        "l1-99-sample,automation-bias,fr,mcq,Que faire d'une suggestion ?,La suivre|La vérifier|L'ignorer,B,Vérifier.,1\n"
-        "l1-99-sample,supervised-learning,en,short,Learning from labelled examples?,,supervised|supervised learning,,2\n"
+        "l1-99-sample,automation-bias,fr,mcq,Que faire ?,La suivre|La vérifier|L'ignorer,B,Vérifier.,1\n"
+        "l1-99-sample,supervised-learning,en,short,Labelled examples?,,supervised|supervised learning,,2\n"
         "l9-99-nowhere,x,fr,mcq,Q ?,a|b|c,A,,1\n"
         "l1-99-sample,x,fr,mcq,Q ?,a|b,A,,1\n"
     )
