@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from tutor.domain import Delivery, Recipient, Reply
 from tutor.retrieval.lexical import Tokenizer
 
 
@@ -49,3 +50,20 @@ class FixedClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+class InMemoryOutbox:
+    """Collects pushes; can be told that some learners blocked the bot."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[Recipient, list[Reply]]] = []
+        self.blocked: set[str] = set()
+
+    async def send(self, recipient: Recipient, replies: Sequence[Reply]) -> Delivery:
+        if recipient.learner_id in self.blocked:
+            return Delivery.UNREACHABLE
+        self.sent.append((recipient, list(replies)))
+        return Delivery.SENT
+
+    def to(self, learner_id: str) -> list[list[Reply]]:
+        return [replies for r, replies in self.sent if r.learner_id == learner_id]
