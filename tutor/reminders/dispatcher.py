@@ -14,14 +14,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from tutor.domain import Button, Delivery, Recipient, Reply
+from tutor.domain import Button, Delivery, Platform, Recipient, Reply
 from tutor.localtime import in_quiet_hours, parse_hhmm, zone
 from tutor.messages import t
 from tutor.ports import Clock, Outbox
@@ -68,6 +68,12 @@ class TickReport:
     unreachable: int = 0
     failed: int = 0
     skipped: int = 0
+
+
+def _recipient(learner: Learner) -> Recipient:
+    return Recipient(
+        cast(Platform, learner.platform), learner.platform_user_id, learner.chat_id or learner.platform_user_id
+    )
 
 
 class ReminderDispatcher:
@@ -129,11 +135,7 @@ class ReminderDispatcher:
                 if self._is_quiet(local.time()) or work.get(learner.id, 0) == 0:
                     report.skipped += 1
                     continue
-                recipient = Recipient(
-                    learner.platform,
-                    learner.platform_user_id,  # type: ignore[arg-type]
-                    learner.chat_id or learner.platform_user_id,
-                )
+                recipient = _recipient(learner)
                 wanted.append(Due(learner.id, recipient, learner.lang, local.date(), work[learner.id]))
             return self._claim(s, wanted, now)
 
@@ -224,11 +226,7 @@ class ReminderDispatcher:
                     .values(status="claimed", claimed_by=self.name, claimed_at=now)
                 )
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
-                    recipient = Recipient(
-                        learner.platform,
-                        learner.platform_user_id,  # type: ignore[arg-type]
-                        learner.chat_id or learner.platform_user_id,
-                    )
+                    recipient = _recipient(learner)
                     waiting = self._questions_waiting(s, [learner], now).get(learner.id, 0)
                     out.append(Due(learner.id, recipient, learner.lang, send.local_date, max(waiting, 1)))
             return out
