@@ -187,3 +187,17 @@ async def test_apscheduler_job_runs_the_dispatcher_from_the_database_job_store(r
         assert scheduler.get_job(JOB_ID) is not None
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_rate_limiter_keeps_rate_and_never_bursts() -> None:
+    import time
+
+    from tutor.reminders.rate_limit import SpacedRateLimiter
+
+    limiter = SpacedRateLimiter(100)
+    stamps = []
+    for _ in range(120):
+        await limiter.acquire()
+        stamps.append(time.monotonic())
+    assert all(b - a >= 1.0 for a, b in zip(stamps, stamps[100:], strict=False))
+    assert 90 <= (len(stamps) - 1) / (stamps[-1] - stamps[0]) <= 101

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, cast
 
@@ -56,6 +56,7 @@ class Due:
     lang: str
     local_date: date
     questions: int
+    send_id: int = 0
 
 
 @dataclass
@@ -186,16 +187,16 @@ class ReminderDispatcher:
             }
             for d in wanted
         ]
-        claimed: set[int] = set()
+        claimed: dict[int, int] = {}
         for start in range(0, len(rows), 1000):
             stmt = (
                 insert(ReminderSend)
                 .values(rows[start : start + 1000])
                 .on_conflict_do_nothing(index_elements=["learner_id", "local_date"])
-                .returning(ReminderSend.learner_id)
+                .returning(ReminderSend.learner_id, ReminderSend.id)
             )
-            claimed.update(s.scalars(stmt))
-        return [d for d in wanted if d.learner_id in claimed]
+            claimed.update({learner_id: send_id for learner_id, send_id in s.execute(stmt)})
+        return [replace(d, send_id=claimed[d.learner_id]) for d in wanted if d.learner_id in claimed]
 
     def _recover(self, now: datetime) -> list[Due]:
         """Claims whose dispatcher died before the send, and transient failures, still within their day."""
@@ -228,7 +229,7 @@ class ReminderDispatcher:
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
                     recipient = _recipient(learner)
                     waiting = self._questions_waiting(s, [learner], now).get(learner.id, 0)
-                    out.append(Due(learner.id, recipient, learner.lang, send.local_date, max(waiting, 1)))
+                    out.append(Due(learner.id, recipient, learner.lang, send.local_date, max(waiting, 1), send.id))
             return out
 
     async def _send_batch(self, batch: list[Due], report: TickReport) -> None:
@@ -261,20 +262,21 @@ class ReminderDispatcher:
             return Delivery.FAILED
 
     def _mark(self, dues: list[Due], old: str, new: str) -> set[int]:
-        now = self.clock.now()
-        with self.sessions.begin() as s:
-            values: dict[str, Any] = {"status": new}
-            if new == "sent":
-                values["sent_at"] = now
-            keys = [
-                and_(ReminderSend.learner_id == d.learner_id, ReminderSend.local_date == d.local_date) for d in dues
-            ]
-            stmt = (
-                update(ReminderSend)
-                .where(or_(*keys), ReminderSend.status == old, ReminderSend.claimed_by == self.name)
-                .values(**values)
-                .returning(ReminderSend.learner_id)
+        """Move this dispatcher's rows from one status to another; returns the learners whose row moved."""
+        values: dict[str, Any] = {"status": new}
+        if new == "sent":
+            values["sent_at"] = self.clock.now()
+        stmt = (
+            update(ReminderSend)
+            .where(
+                ReminderSend.id.in_([d.send_id for d in dues]),
+                ReminderSend.status == old,
+                ReminderSend.claimed_by == self.name,
             )
+            .values(**values)
+            .returning(ReminderSend.learner_id)
+        )
+        with self.sessions.begin() as s:
             return set(s.scalars(stmt))
 
     def _unreachable(self, learner_ids: list[int]) -> None:
