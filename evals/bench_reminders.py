@@ -190,9 +190,10 @@ async def main() -> None:
     lim["within_5_percent"] = abs(lim["achieved_per_s"] - args.rate) <= 0.05 * args.rate
     lim["never_above"] = lim["max_in_any_second"] <= args.rate
     results["rate_limiter"] = lim
+    verdict = "OK" if lim["within_5_percent"] and lim["never_above"] else "MISSED"
     print(
         f"(c) limiter over {lim['seconds']} s: {lim['achieved_per_s']}/s for {args.rate}/s configured, "
-        f"largest second {lim['max_in_any_second']}  {'OK' if lim['within_5_percent'] and lim['never_above'] else 'MISSED'}"
+        f"largest second {lim['max_in_any_second']}  {verdict}"
     )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
