@@ -202,3 +202,17 @@ async def test_leech_is_reported_after_eight_lapses(harness: Harness, app: App, 
     assert "8 oublis" in reply.text and "relisez la section" in reply.text
     [progress] = await harness.say("/progress")
     assert "À relire : l1-99-sample › automation-bias" in progress.text
+
+
+async def test_export_has_reviews_and_delete_removes_all_quiz_data(harness: Harness, app: App) -> None:
+    from tutor.store.models import AskedQuestion, QuizSession
+
+    [q] = await harness.say("/quiz")
+    await harness.press(_option_button(q, "B"))
+    await harness.say("/reminder 08:30")
+    [export] = await harness.say("/export")
+    assert '"item": "l1-99-q01"' in export.text and '"time": "08:30"' in export.text
+    await harness.press("delete:yes")
+    with app.sessions() as s:
+        for model in (Card, ReviewLog, AskedQuestion, QuizSession):
+            assert s.scalar(select(func.count()).select_from(model)) == 0

@@ -178,6 +178,11 @@ class Tutor:
                 {"at": e.created_at.isoformat(), "role": e.role, "text": e.text}
                 for e in self.learners.transcript(learner.id)
             ],
+            "reminder": {"time": learner.reminder_time, "timezone": learner.timezone},
+            "quiz_reviews": [
+                {"at": at.isoformat(), "item": item, "correct": correct}
+                for at, item, correct in self.quiz.store.reviews(learner.id)
+            ],
         }
         return [Reply(t("export", learner.lang) + "\n" + json.dumps(data, ensure_ascii=False, indent=1))]
 

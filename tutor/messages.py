@@ -8,7 +8,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en citant mes sources. Vous êtes au niveau {level}. Choisissez votre langue et votre niveau, "
         "ou posez directement une question.",
         "en": "Hello and welcome to the CAIRE tutor! I answer your questions from the course material and cite my "
-        "sources. You are at level {level}. Pick your language and level, or just ask a question.",
+        "sources. You are at level {level}. Pick your language and level, ask a question, or type /quiz to review.",
     },
     "help": {
         "fr": "Posez une question sur le cours en une phrase, je réponds avec les passages qui la justifient.\n"

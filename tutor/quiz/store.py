@@ -253,6 +253,17 @@ class QuizStore:
                 )
             )
 
+    def reviews(self, learner_id: int) -> list[tuple[datetime, str, bool]]:
+        """(when, item id, correct) of every answer of the learner, oldest first."""
+        with self._sessions() as s:
+            rows = s.execute(
+                select(ReviewLog.reviewed_at, Card.item_id, ReviewLog.correct)
+                .join(Card, Card.id == ReviewLog.card_id)
+                .where(ReviewLog.learner_id == learner_id)
+                .order_by(ReviewLog.reviewed_at, ReviewLog.id)
+            )
+            return [(r[0], r[1], r[2]) for r in rows]
+
     def review_count(self, learner_id: int) -> int:
         """How many answers of the learner were recorded."""
         with self._sessions() as s:
