@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from sqlalchemy import func, select
 
@@ -14,6 +17,16 @@ from tutor.domain import Reply
 from tutor.quiz.grading import is_correct
 from tutor.quiz.items import load_banks
 from tutor.store.models import Card, ReviewLog
+
+
+@pytest.fixture
+def app(tmp_path: Path, clock: FixedClock, database_url: str) -> Iterator[App]:
+    """The conversation harness's tutor, on SQLite and on PostgreSQL."""
+    a = build(make_settings(tmp_path, database_url=database_url), embedder=FakeEmbedder(), clock=clock)
+    a.ingestor.ingest(FIXTURE_COURSE, clock.now())
+    a.tutor.quiz.store.sync_items(load_banks(FIXTURE_QUIZZES))
+    yield a
+    a.engine.dispose()
 
 
 def _reviews(app: App) -> int:
@@ -114,9 +127,9 @@ async def test_new_items_per_day_limit(tmp_path: Path) -> None:
     app.engine.dispose()
 
 
-async def test_restart_in_the_middle_of_a_session(tmp_path: Path) -> None:
+async def test_restart_in_the_middle_of_a_session(tmp_path: Path, database_url: str) -> None:
     clock = FixedClock()
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, database_url=database_url)
     first = build(settings, embedder=FakeEmbedder(), clock=clock)
     first.ingestor.ingest(FIXTURE_COURSE, clock.now())
     first.tutor.quiz.store.sync_items(load_banks(FIXTURE_QUIZZES))
