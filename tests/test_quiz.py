@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import func, select
 
 from tests.conftest import FIXTURE_COURSE, FIXTURE_QUIZZES, Harness, make_settings
