@@ -228,3 +228,17 @@ async def test_export_has_reviews_and_delete_removes_all_quiz_data(harness: Harn
     with app.sessions() as s:
         for model in (Card, ReviewLog, AskedQuestion, QuizSession):
             assert s.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_leech_counts_for_tutors(app: App) -> None:
+    from datetime import UTC, datetime
+
+    from tutor.store.models import Learner
+
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    with app.sessions.begin() as s:
+        learner = Learner(platform="test", platform_user_id="x", lang="fr", level=1, created_at=now, last_seen_at=now)
+        s.add(learner)
+        s.flush()
+        s.add(Card(learner_id=learner.id, item_id="l1-99-q02", fsrs="{}", due=now, lapses=9, created_at=now))
+    assert app.tutor.quiz.store.leech_counts(8) == [("l1-99-q02", 1)]

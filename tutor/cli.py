@@ -93,6 +93,20 @@ def quiz_import(
     raise typer.Exit(1 if result.errors else 0)
 
 
+@quiz_app.command("leeches")
+def quiz_leeches() -> None:
+    """Items that keep slipping away (8 lapses or more), with how many learners they trouble."""
+    from tutor.quiz.service import LEECH_LAPSES
+
+    rows = _app().tutor.quiz.store.leech_counts(LEECH_LAPSES)
+    table = Table(title="Leeches")
+    table.add_column("item")
+    table.add_column("learners")
+    for item, count in rows:
+        table.add_row(item, str(count))
+    console.print(table if rows else "No leeches.")
+
+
 def _module_ids(a: App) -> set[str]:
     from sqlalchemy import select
 

@@ -264,6 +264,17 @@ class QuizStore:
             )
             return [(r[0], r[1], r[2]) for r in rows]
 
+    def leech_counts(self, min_lapses: int) -> list[tuple[str, int]]:
+        """(item id, number of learners for whom it is a leech), most troublesome first: for tutors."""
+        with self._sessions() as s:
+            rows = s.execute(
+                select(Card.item_id, func.count(Card.id))
+                .where(Card.lapses >= min_lapses)
+                .group_by(Card.item_id)
+                .order_by(func.count(Card.id).desc())
+            )
+            return [(r[0], r[1]) for r in rows]
+
     def review_count(self, learner_id: int) -> int:
         """How many answers of the learner were recorded."""
         with self._sessions() as s:
