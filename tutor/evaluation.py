@@ -95,10 +95,10 @@ def tune(app: App, questions: list[Question]) -> dict[str, Any]:
         for w in [x / 20 for x in range(21)]:
             ranks = []
             for q, (ids, d, b) in run:
-                order = np.argsort(-fuse(d, b, "hybrid", w), kind="stable")[:5]
+                order = app.retriever.one_per_section(ids, np.argsort(-fuse(d, b, "hybrid", w), kind="stable"), 5)
                 ranks.append(rank_of_answer(q, [entries[ids[j]].passage for j in order]))
             weights[name][f"{w:.2f}"] = _metrics(ranks)["mrr"]
-    best = {q.q: float(max(d)) if len(d) else 0.0 for q, (_, d, _) in runs["same language"]}
+    best = {q.q: float(max(d)) if len(d) else 0.0 for q, (_, d, _) in runs["same language"]}  # as confidence()
     off = [
         float(max(d)) if len(d) else 0.0
         for d in (app.retriever.candidate_scores(q.q, Filters(q.lang), "dense")[1] for q in questions if not q.module)

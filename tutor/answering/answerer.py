@@ -45,14 +45,14 @@ class Answerer:
         self.chat_model = chat_model
 
     def confident(self, passages: list[Passage]) -> bool:
-        """Whether the best passage is close enough to the question to answer from it."""
-        return bool(passages) and passages[0].dense_score >= self.min_confidence
+        """Whether some retrieved passage is close enough to the question (dense similarity) to answer from it."""
+        return confidence(passages) >= self.min_confidence
 
     async def answer(self, question: str, filters: Filters, query_lang: str | None = None) -> Answer:
         """A grounded answer in ``filters.lang``, or an abstention when retrieval confidence is low."""
         passages = await asyncio.to_thread(self.retriever.search, question, filters, self.top_k, "hybrid", query_lang)
         lang = filters.lang
-        best = passages[0].dense_score if passages else 0.0
+        best = confidence(passages)
         if not self.confident(passages):
             return Answer(t("abstain", lang), (), True, best)
         passages = passages[:3]
@@ -87,6 +87,11 @@ class Answerer:
             quote = " ".join(e.sentence for e in extracts if e.passage_index == i)
             lines.append(f"« {quote} » [{cites.index(passages[i].citation()) + 1}]")
         return Answer("\n\n".join(lines), cites, False, best)
+
+
+def confidence(passages: list[Passage]) -> float:
+    """The highest dense similarity among the retrieved passages."""
+    return max((p.dense_score for p in passages), default=0.0)
 
 
 def _unique(cites: tuple[Citation, ...]) -> tuple[Citation, ...]:

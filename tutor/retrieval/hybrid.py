@@ -65,7 +65,7 @@ class HybridRetriever:
         catalog: Catalog,
         bm25_weight: float = 0.3,
         cross_lingual_bm25_weight: float = 0.0,
-        candidates: int = 30,
+        candidates: int = 100,
     ) -> None:
         self.embedder = embedder
         self.index = index
@@ -88,8 +88,21 @@ class HybridRetriever:
             return []
         w = self.bm25_weight if query_lang in (None, filters.lang) else self.cross_lingual_bm25_weight
         fused = fuse(d, b, mode, w)
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = self.one_per_section(ids, np.argsort(-fused, kind="stable"), k)
         return [self._passage(ids[j], float(fused[j]), float(d[j]), float(b[j])) for j in order]
+
+    def one_per_section(self, ids: list[str], ranked: np.ndarray, k: int) -> list[int]:
+        """The best chunk of each section, so that k results cover k different sections."""
+        seen: set[tuple[str, str]] = set()
+        out: list[int] = []
+        for j in ranked:
+            p = self.catalog.entries[ids[j]].passage
+            if (p.module_id, p.section_id) not in seen:
+                seen.add((p.module_id, p.section_id))
+                out.append(int(j))
+                if len(out) == k:
+                    break
+        return out
 
     def candidate_scores(self, query: str, filters: Filters, mode: Mode) -> tuple[list[str], np.ndarray, np.ndarray]:
         """Candidate ids from dense and BM25 search, with both scores for each (0 where a mode is off)."""
