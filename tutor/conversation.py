@@ -6,8 +6,9 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
-from tutor.answering.answerer import Answerer
+from tutor.answering.answerer import Answer, Answerer
 from tutor.commands import COMMANDS, command_list
 from tutor.domain import Button, Incoming, Reply, ReplyKind
 from tutor.language import detect_language
@@ -61,10 +62,13 @@ class Tutor:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one learner action; never raises."""
         try:
-            learner = self._learner(incoming)
+            # the store is synchronous: its calls run in worker threads, never on the event loop
+            learner = await asyncio.to_thread(self._learner, incoming)
             if incoming.poll_id is not None:
                 option = incoming.poll_option if incoming.poll_option is not None else -1
-                return self.quiz.answer_poll(learner, incoming.poll_id, option, self.clock.now())
+                return await asyncio.to_thread(
+                    self.quiz.answer_poll, learner, incoming.poll_id, option, self.clock.now()
+                )
             if incoming.button is not None:
                 return await self._button(learner, incoming.button)
             return await self._text(learner, incoming.text)
@@ -89,15 +93,20 @@ class Tutor:
         if not text:
             return [Reply(t("empty", lang), kind="error")]
         if text.startswith("/"):
-            return self._command(learner, text)
+            return await asyncio.to_thread(self._command, learner, text)
         if not has_words(text):
             return [Reply(t("no_words", lang), kind="error")]
+        quiz_reply = await asyncio.to_thread(self._quiz_answer, learner, text)
+        return quiz_reply if quiz_reply is not None else [await self._question(learner, text)]
+
+    def _quiz_answer(self, learner: Learner, text: str) -> list[Reply] | None:
+        """Replies when the text answers the open quiz question (or looks like an answer with none open)."""
         open_question = self.quiz.store.open_question(learner.id)
         if open_question is not None and self._is_answer(open_question.item_id, text):
             return self.quiz.answer_text(learner, open_question, text, self.clock.now())
         if open_question is None and len(text) == 1 and text.upper() in "ABCDE12345":
-            return [Reply(t("quiz_no_open", lang), kind="error")]
-        return [await self._question(learner, text)]
+            return [Reply(t("quiz_no_open", learner.lang), kind="error")]
+        return None
 
     def _is_answer(self, item_id: str, text: str) -> bool:
         """A typed text answers the open question if it is short-answer, or a letter for multiple choice."""
@@ -110,12 +119,15 @@ class Tutor:
         now = self.clock.now()
         filters = Filters(lang=learner.lang, cohort=learner.cohort)
         answer = await self.answerer.answer(question, filters, query_lang=detect_language(question))
+        kind: ReplyKind = "abstention" if answer.abstained else "answer"
+        await asyncio.to_thread(self._record_turn, learner, question, answer, kind, now)
+        return Reply(answer.text, citations=answer.citations, kind=kind)
+
+    def _record_turn(self, learner: Learner, question: str, answer: Answer, kind: str, now: datetime) -> None:
         self.learners.log(learner.id, "learner", question, now)
         if answer.abstained:
             self.learners.record_unanswered(learner.id, question, learner.lang, answer.confidence, now)
-        kind: ReplyKind = "abstention" if answer.abstained else "answer"
         self.learners.log(learner.id, "tutor", answer.text, now, kind=kind, citations=answer.citations)
-        return Reply(answer.text, citations=answer.citations, kind=kind)
 
     def _command(self, learner: Learner, text: str) -> list[Reply]:
         head, _, arg = text[1:].partition(" ")
@@ -191,6 +203,11 @@ class Tutor:
         return [Reply(t("delete_confirm", learner.lang), buttons=buttons)]
 
     async def _button(self, learner: Learner, data: str) -> list[Reply]:
+        if data.startswith("ask:"):
+            return await self._ask_about(learner, data[4:])
+        return await asyncio.to_thread(self._button_sync, learner, data)
+
+    def _button_sync(self, learner: Learner, data: str) -> list[Reply]:
         action, _, value = data.partition(":")
         now = self.clock.now()
         if action == "q":
@@ -199,8 +216,6 @@ class Tutor:
                 return self.quiz.answer_option(learner, token, int(option), now)
         if data in ("quiz:next", "quiz:start"):
             return self.quiz.next(learner, now) if data == "quiz:next" else self.quiz.start(learner, "", now)
-        if action == "ask":
-            return await self._ask_about(learner, value)
         if action == "lang":
             return self._lang(learner, value)
         if action == "level":
@@ -215,8 +230,8 @@ class Tutor:
 
     async def _ask_about(self, learner: Learner, item_id: str) -> list[Reply]:
         """The Q&A path with an answered quiz item as the question (never before it is answered)."""
-        item = self.quiz.store.item(item_id)
-        if item is None or not self.quiz.store.has_card(learner.id, item_id):
+        item = await asyncio.to_thread(self.quiz.store.item, item_id)
+        if item is None or not await asyncio.to_thread(self.quiz.store.has_card, learner.id, item_id):
             return [Reply(t("quiz_stale", learner.lang), kind="error")]
         text = item.text(learner.lang)
         return [await self._question(learner, f"{text.question} {text.correct_text()}")]

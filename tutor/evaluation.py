@@ -24,6 +24,7 @@ class Question:
     lang: str
     module: str | None
     sections: tuple[str, ...]
+    also: tuple[str, ...] = ()  # other passages that answer it too, as "module#section"
 
 
 def load_questions(folder: Path) -> list[Question]:
@@ -31,7 +32,15 @@ def load_questions(folder: Path) -> list[Question]:
     out = []
     for path in sorted(folder.glob("*.yaml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            out.append(Question(item["q"], item["lang"], item.get("module"), tuple(item.get("sections") or ())))
+            out.append(
+                Question(
+                    item["q"],
+                    item["lang"],
+                    item.get("module"),
+                    tuple(item.get("sections") or ()),
+                    tuple(item.get("also") or ()),
+                )
+            )
     return out
 
 
@@ -39,6 +48,8 @@ def rank_of_answer(question: Question, passages: list[Passage]) -> int | None:
     """1-based rank of the first passage from the right module and section, or None."""
     for n, p in enumerate(passages, start=1):
         if p.module_id == question.module and (not question.sections or p.section_id in question.sections):
+            return n
+        if f"{p.module_id}#{p.section_id}" in question.also:
             return n
     return None
 
