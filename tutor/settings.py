@@ -31,11 +31,11 @@ class Settings(BaseSettings):
     default_level: int = Field(default=1, ge=1, le=3)
     top_k: int = Field(default=5, ge=1, le=20)
     # Both chosen with `tutor eval --tune` on evals/questions (figures in the README).
-    fusion_weight: float = Field(default=0.1, ge=0.0, le=1.0, description="Weight of BM25 in the fused score.")
+    fusion_weight: float = Field(default=0.35, ge=0.0, le=1.0, description="Weight of BM25 in the fused score.")
     cross_lingual_fusion_weight: float = Field(
-        default=0.15, ge=0.0, le=1.0, description="Weight of BM25 when the question is not in the passages' language."
+        default=0.1, ge=0.0, le=1.0, description="Weight of BM25 when the question is not in the passages' language."
     )
-    min_confidence: float = Field(default=0.83, description="Dense cosine below which the tutor abstains.")
+    min_confidence: float = Field(default=0.85, description="Dense cosine below which the tutor abstains.")
     max_message_chars: int = Field(default=2000, ge=100)
 
     desired_retention: float = Field(default=0.9, gt=0.5, lt=1.0)
