@@ -201,3 +201,35 @@ async def test_rate_limiter_keeps_rate_and_never_bursts() -> None:
         stamps.append(time.monotonic())
     assert all(b - a >= 1.0 for a, b in zip(stamps, stamps[100:], strict=False))
     assert 90 <= (len(stamps) - 1) / (stamps[-1] - stamps[0]) <= 101
+
+
+async def test_dispatcher_only_plans_its_platforms(rapp: App) -> None:
+    outbox = InMemoryOutbox()
+    await _subscribe(rapp, "jo")
+    _clock(rapp).advance(hours=1)
+    rules = DispatchRules(platforms=("telegram",))
+    dispatcher = ReminderDispatcher(rapp.sessions, outbox, rapp.tutor.clock, NoRateLimit(), rules, "tg")
+    assert (await dispatcher.tick()).planned == 0
+
+
+async def test_transient_failure_is_retried_after_the_lease(rapp: App) -> None:
+    class FlakyOutbox(InMemoryOutbox):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fail = True
+
+        async def send(self, recipient, replies):  # type: ignore[no-untyped-def]
+            if self.fail:
+                self.fail = False
+                raise ConnectionError("network down")
+            return await super().send(recipient, replies)
+
+    outbox = FlakyOutbox()
+    await _subscribe(rapp, "kim")
+    _clock(rapp).advance(hours=1)
+    dispatcher = _dispatcher(rapp, outbox)
+    assert (await dispatcher.tick()).failed == 1
+    assert (await dispatcher.tick()).sent == 0
+    _clock(rapp).advance(minutes=6)
+    assert (await dispatcher.tick()).sent == 1
+    assert len(outbox.to("kim")) == 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,6 +45,7 @@ class DispatchRules:
     new_per_day: int = 10
     batch_size: int = 30
     lease: timedelta = timedelta(minutes=5)
+    platforms: tuple[str, ...] | None = None  # the platforms this dispatcher's Outbox reaches (None: all)
 
 
 @dataclass(frozen=True)
@@ -111,17 +112,12 @@ class ReminderDispatcher:
     def plan_and_claim(self, now: datetime, report: TickReport) -> list[Due]:
         """Find learners whose reminder time has passed, claim today's row for those with work, move the rest on."""
         with self.sessions.begin() as s:
-            learners = list(
-                s.scalars(
-                    select(Learner)
-                    .where(
-                        Learner.next_reminder_at <= now,
-                        Learner.unreachable.is_(False),
-                        Learner.reminder_time.is_not(None),
-                    )
-                    .with_for_update(skip_locked=True)
-                )
+            query = select(Learner).where(
+                Learner.next_reminder_at <= now, Learner.unreachable.is_(False), Learner.reminder_time.is_not(None)
             )
+            if self.rules.platforms is not None:
+                query = query.where(Learner.platform.in_(self.rules.platforms))
+            learners = list(s.scalars(query.with_for_update(skip_locked=True)))
             report.planned = len(learners)
             work = self._questions_waiting(s, learners, now)
             wanted: list[Due] = []
@@ -205,10 +201,8 @@ class ReminderDispatcher:
                 select(ReminderSend, Learner)
                 .join(Learner, Learner.id == ReminderSend.learner_id)
                 .where(
-                    or_(
-                        and_(ReminderSend.status == "claimed", ReminderSend.claimed_at < now - self.rules.lease),
-                        ReminderSend.status == "failed",
-                    ),
+                    ReminderSend.status.in_(("claimed", "failed")),
+                    ReminderSend.claimed_at < now - self.rules.lease,
                     Learner.unreachable.is_(False),
                 )
             ).all()
