@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tests.conftest import Harness
 from tutor.bootstrap import App
+from tutor.domain import Incoming
+from tutor.messages import t
 
 
 async def test_start_offers_language_and_level(harness: Harness) -> None:
@@ -94,3 +96,18 @@ def test_sentence_split_keeps_article_numbers_and_abbreviations() -> None:
         "Le gain dépend de la tâche considérée ici.",
         "Voir Art. 14 du règlement sur la supervision humaine des systèmes.",
     ]
+
+
+async def test_in_a_group_answers_stay_public_and_personal_replies_go_private(app: App) -> None:
+    def said(text: str, chat: str) -> Incoming:
+        return Incoming("test", "gaby", chat, text=text, locale="fr", group=chat == "group-9")
+
+    await app.tutor.handle(said("/start", "private-gaby"))
+    answer = await app.tutor.handle(said("c'est quoi le biais d'automatisation ?", "group-9"))
+    assert [r.private for r in answer] == [False] and answer[0].kind == "answer"
+
+    notice, *personal = await app.tutor.handle(said("/quiz", "group-9"))
+    assert notice.text == t("sent_in_private", "fr") and not notice.private
+    assert personal and all(r.private for r in personal)
+    learner = app.tutor.learners.find("test", "gaby")
+    assert learner is not None and learner.chat_id == "private-gaby"  # reminders never go to the group

@@ -141,6 +141,52 @@ def chat() -> None:
     main(a.tutor)
 
 
+@app.command()
+def serve() -> None:
+    """Serve learners on Telegram (TUTOR_TELEGRAM_TOKEN) with the daily reminder dispatcher."""
+    a = _app()
+    if not a.settings.telegram_token:
+        console.print("[red]Set TUTOR_TELEGRAM_TOKEN to serve on Telegram.[/red] For the terminal: tutor chat")
+        raise typer.Exit(2)
+    from adapters.telegram.app import ALLOWED_UPDATES, build_application, webhook_options
+    from adapters.telegram.outbox import TelegramOutbox
+    from tutor.reminders.dispatcher import DispatchRules, ReminderDispatcher
+    from tutor.reminders.job import start_reminder_job
+    from tutor.reminders.rate_limit import SpacedRateLimiter
+
+    settings = a.settings
+    try:
+        webhook = webhook_options(settings)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    application = build_application(a.tutor, settings)
+    publish_menu = application.post_init
+
+    async def start_reminders(telegram_app) -> None:  # type: ignore[no-untyped-def]
+        if publish_menu is not None:
+            await publish_menu(telegram_app)
+        rules = DispatchRules(
+            settings.default_timezone,
+            settings.quiet_hours_start,
+            settings.quiet_hours_end,
+            settings.new_items_per_day,
+            batch_size=max(1, int(settings.reminder_rate_per_s)),
+            platforms=("telegram",),
+        )
+        outbox = TelegramOutbox.for_bot(telegram_app.bot, a.tutor, settings)
+        dispatcher = ReminderDispatcher(
+            a.sessions, outbox, a.tutor.clock, SpacedRateLimiter(settings.reminder_rate_per_s), rules
+        )
+        start_reminder_job(dispatcher, a.engine)
+
+    application.post_init = start_reminders
+    if webhook is None:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    else:
+        application.run_webhook(**webhook)
+
+
 @app.command("eval")
 def evaluate(
     questions: Path = typer.Option(Path("evals/questions"), help="Folder of question files."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tutor.answering.answerer import Answer, Answerer
@@ -64,25 +64,30 @@ class Tutor:
         try:
             # the store is synchronous: its calls run in worker threads, never on the event loop
             learner = await asyncio.to_thread(self._learner, incoming)
-            if incoming.poll_id is not None:
-                option = incoming.poll_option if incoming.poll_option is not None else -1
-                return await asyncio.to_thread(
-                    self.quiz.answer_poll, learner, incoming.poll_id, option, self.clock.now()
-                )
-            if incoming.button is not None:
-                return await self._button(learner, incoming.button)
-            return await self._text(learner, incoming.text)
+            replies = await self._replies(learner, incoming)
+            return in_group(replies, learner.lang) if incoming.group else replies
         except Exception:
             log.exception("failed to handle a message on %s", incoming.platform)
             lang = _locale_lang(incoming.locale) or self.defaults.lang
             return [Reply(t("internal_error", lang), kind="error")]
+
+    async def _replies(self, learner: Learner, incoming: Incoming) -> list[Reply]:
+        if incoming.poll_id is not None:
+            option = incoming.poll_option if incoming.poll_option is not None else -1
+            return await asyncio.to_thread(self.quiz.answer_poll, learner, incoming.poll_id, option, self.clock.now())
+        if incoming.button is not None:
+            return await self._button(learner, incoming.button)
+        return await self._text(learner, incoming.text)
 
     def _learner(self, incoming: Incoming) -> Learner:
         lang = _locale_lang(incoming.locale) or self.defaults.lang
         learner = self.learners.get_or_create(
             incoming.platform, incoming.learner_id, lang, self.defaults.level, self.clock.now()
         )
-        self.learners.update(learner.id, last_seen_at=self.clock.now(), chat_id=incoming.chat_id, unreachable=False)
+        if incoming.group:  # reminders go to the learner's own chat, never to a group's
+            self.learners.update(learner.id, last_seen_at=self.clock.now(), unreachable=False)
+        else:
+            self.learners.update(learner.id, last_seen_at=self.clock.now(), chat_id=incoming.chat_id, unreachable=False)
         return learner
 
     async def _text(self, learner: Learner, raw: str) -> list[Reply]:
@@ -244,3 +249,14 @@ def _locale_lang(locale: str | None) -> str | None:
 
 
 __all__ = ["COMMANDS", "Defaults", "Tutor"]
+
+
+PUBLIC_IN_GROUP: frozenset[ReplyKind] = frozenset({"answer", "abstention", "error"})
+
+
+def in_group(replies: list[Reply], lang: str) -> list[Reply]:
+    """In a group, answers about the course stay public; quizzes, progress and settings go to the learner privately."""
+    if all(reply.kind in PUBLIC_IN_GROUP for reply in replies):
+        return replies
+    return [Reply(t("sent_in_private", lang))] + [replace(reply, private=True) for reply in replies]
+

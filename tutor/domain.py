@@ -22,6 +22,7 @@ class Incoming:
     locale: str | None = None
     poll_id: str | None = None
     poll_option: int | None = None
+    group: bool = False  # said in a group chat, where other people read the replies
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Reply:
     citations: tuple[Citation, ...] = ()
     kind: ReplyKind = "message"
     poll: QuizPoll | None = None
+    private: bool = False  # for the learner's eyes only: an adapter never shows it in a group
 
 
 @dataclass(frozen=True)

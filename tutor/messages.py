@@ -116,6 +116,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Ce bouton appartient à quelqu'un d'autre. Tapez /quiz pour votre propre quiz.",
         "en": "This button belongs to someone else. Type /quiz for your own quiz.",
     },
+    "sent_in_private": {
+        "fr": "Je vous réponds en message privé.",
+        "en": "I'm answering you in a private message.",
+    },
+    "open_private_chat": {
+        "fr": "Écrivez-moi d'abord en privé ({link}), puis recommencez : je ne peux pas vous écrire le premier.",
+        "en": "Message me privately first ({link}), then try again: I cannot write to you first.",
+    },
     "quiz_already": {"fr": "Vous avez déjà répondu à cette question.", "en": "You already answered this question."},
     "quiz_removed": {
         "fr": "Cette question a été retirée du cours. Tapez /quiz pour continuer.",
