@@ -44,7 +44,7 @@ def app(tmp_path: Path, clock: FixedClock) -> Iterator[App]:
     a = build(make_settings(tmp_path), embedder=FakeEmbedder(), clock=clock)
     report = a.ingestor.ingest(FIXTURE_COURSE, clock.now())
     assert not report.errors
-    a.tutor.quiz.store.sync_items(load_banks(FIXTURE_QUIZZES))
+    a.sync_quizzes(load_banks(FIXTURE_QUIZZES))
     yield a
     a.engine.dispose()
 

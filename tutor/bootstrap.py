@@ -14,6 +14,7 @@ from tutor.clock import SystemClock
 from tutor.conversation import Defaults, Tutor
 from tutor.ingest.pipeline import Ingestor
 from tutor.ports import Clock, Embedder
+from tutor.quiz.items import Item
 from tutor.quiz.service import QuizRules, QuizService
 from tutor.quiz.srs import SpacedRepetition
 from tutor.quiz.store import QuizStore
@@ -21,6 +22,7 @@ from tutor.reminders.preferences import ReminderPreferences, ReminderRules
 from tutor.retrieval.catalog import Catalog
 from tutor.retrieval.embedders import CachingEmbedder, make_embedder
 from tutor.retrieval.hybrid import HybridRetriever
+from tutor.retrieval.question_keys import QuestionKeys
 from tutor.retrieval.vector_index import ChromaIndex
 from tutor.settings import Settings
 from tutor.store.db import make_engine, migrate, session_factory
@@ -39,6 +41,13 @@ class App:
     retriever: HybridRetriever
     tutor: Tutor
     ingestor: Ingestor
+    questions: QuestionKeys
+
+    def sync_quizzes(self, items: list[Item], banks: bool = True) -> tuple[int, int]:
+        """Quiz items into the store, then their questions into the search index; (items, retired)."""
+        result = self.tutor.quiz.store.sync_items(items, banks=banks)
+        self.questions.sync(self.tutor.quiz.store.active_items())
+        return result
 
 
 def build(
@@ -54,8 +63,17 @@ def build(
     sessions = session_factory(engine)
     embedder = embedder or make_embedder(settings.embedder)
     index = ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url)
+    questions = QuestionKeys(
+        embedder, ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url, kind="questions")
+    )
     retriever = HybridRetriever(
-        embedder, index, Catalog(sessions), settings.fusion_weight, settings.cross_lingual_fusion_weight
+        embedder,
+        index,
+        Catalog(sessions),
+        settings.fusion_weight,
+        settings.cross_lingual_fusion_weight,
+        questions=questions,
+        question_weight=settings.question_weight,
     )
     if chat_model is None and settings.llm:
         chat_model = build_chat_model(settings.llm, settings.llm_base_url, settings.llm_api_key)
@@ -70,4 +88,5 @@ def build(
         learners, ReminderRules(settings.default_timezone, settings.quiet_hours_start, settings.quiet_hours_end)
     )
     tutor = Tutor(learners, answerer, clock or SystemClock(), defaults, quiz, prefs)
-    return App(settings, engine, sessions, embedder, index, retriever, tutor, Ingestor(sessions, embedder, index))
+    ingestor = Ingestor(sessions, embedder, index)
+    return App(settings, engine, sessions, embedder, index, retriever, tutor, ingestor, questions)

@@ -53,7 +53,7 @@ def _sync_quizzes(a: App) -> None:
     from tutor.quiz.items import load_banks
 
     if a.settings.quizzes_dir.exists():
-        count, removed = a.tutor.quiz.store.sync_items(load_banks(a.settings.quizzes_dir))
+        count, removed = a.sync_quizzes(load_banks(a.settings.quizzes_dir))
         console.print(f"{count} quiz items in the banks, {removed} retired.")
 
 
@@ -86,7 +86,7 @@ def quiz_import(
             console.print(f"[red]--module must name a known module[/red] ({', '.join(sorted(levels))})")
             raise typer.Exit(2)
         result = parse_gift(text, Target(module, section, lang, levels[module]))
-    a.tutor.quiz.store.sync_items(result.items, banks=False)
+    a.sync_quizzes(result.items, banks=False)
     for error in result.errors:
         console.print(f"[red]error[/red] {file.name} {error}", highlight=False)
     console.print(f"{len(result.items)} items imported, {len(result.errors)} errors.")

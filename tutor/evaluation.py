@@ -14,6 +14,7 @@ from tutor.domain import Passage
 from tutor.retrieval.hybrid import Filters, Mode
 
 MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
+QUESTION_WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5)
 
 
 @dataclass(frozen=True)
@@ -102,17 +103,18 @@ def tune(app: App, questions: list[Question]) -> dict[str, Any]:
     entries = app.retriever.catalog.entries
     weights: dict[str, dict[str, float]] = {}
     for name, run in runs.items():
-        weights[name] = {}
-        for w in [x / 20 for x in range(21)]:
-            ranks = []
-            for q, (ids, d, b) in run:
-                order = app.retriever.one_per_section(ids, np.argsort(-fuse(d, b, "hybrid", w), kind="stable"), 5)
-                ranks.append(rank_of_answer(q, [entries[ids[j]].passage for j in order]))
-            weights[name][f"{w:.2f}"] = _metrics(ranks)["mrr"]
-    best = {q.q: float(max(d)) if len(d) else 0.0 for q, (_, d, _) in runs["same language"]}  # as confidence()
+        for g in QUESTION_WEIGHTS:
+            row = weights.setdefault(f"{name}, quiz questions {g:.1f}", {})
+            for w in [x / 20 for x in range(21)]:
+                ranks = []
+                for q, c in run:
+                    order = app.retriever.one_per_section(c.ids, np.argsort(-fuse(c, "hybrid", w, g), kind="stable"), 5)
+                    ranks.append(rank_of_answer(q, [entries[c.ids[j]].passage for j in order]))
+                row[f"{w:.2f}"] = _metrics(ranks)["mrr"]
+    best = {q.q: float(max(c.dense)) if c.ids else 0.0 for q, c in runs["same language"]}  # as confidence()
     off = [
-        float(max(d)) if len(d) else 0.0
-        for d in (app.retriever.candidate_scores(q.q, Filters(q.lang), "dense")[1] for q in questions if not q.module)
+        float(max(c.dense)) if c.ids else 0.0
+        for c in (app.retriever.candidate_scores(q.q, Filters(q.lang), "dense") for q in questions if not q.module)
     ]
     thresholds = {}
     for t in [x / 100 for x in range(70, 96)]:

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     cross_lingual_fusion_weight: float = Field(
         default=0.1, ge=0.0, le=1.0, description="Weight of BM25 when the question is not in the passages' language."
     )
+    question_weight: float = Field(
+        default=0.3, ge=0.0, le=1.0, description="Weight of a section's nearest quiz question in its dense score."
+    )
     min_confidence: float = Field(default=0.85, description="Dense cosine below which the tutor abstains.")
     max_message_chars: int = Field(default=2000, ge=100)
 

@@ -65,6 +65,11 @@ class QuizStore:
                 for r in s.execute(select(QuizItem.module_id, QuizItem.id).where(QuizItem.active.is_(True)))
             ]
 
+    def active_items(self) -> list[Item]:
+        """Every active item, with its texts."""
+        with self._sessions() as s:
+            return [to_item(row) for row in s.scalars(select(QuizItem).where(QuizItem.active.is_(True)))]
+
     def item(self, item_id: str) -> Item | None:
         """An active item by id."""
         with self._sessions() as s:

@@ -10,6 +10,7 @@ import numpy as np
 from tutor.domain import Passage
 from tutor.ports import Embedder
 from tutor.retrieval.catalog import Catalog
+from tutor.retrieval.question_keys import QuestionKeys
 from tutor.retrieval.vector_index import ChromaIndex
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -46,13 +47,25 @@ def _minmax(values: np.ndarray) -> np.ndarray:
     return (values - lo) / (hi - lo)
 
 
-def fuse(d: np.ndarray, b: np.ndarray, mode: Mode, bm25_weight: float) -> np.ndarray:
-    """Dense alone, BM25 alone, or their convex combination after min-max normalisation over the candidates."""
+@dataclass(frozen=True)
+class Candidates:
+    """The chunks worth ranking for a query, with every score that may rank them."""
+
+    ids: list[str]
+    dense: np.ndarray  # cosine of the query and the chunk
+    bm25: np.ndarray
+    questions: np.ndarray  # cosine of the query and the nearest quiz question of the chunk's section (else dense)
+
+
+def fuse(c: Candidates, mode: Mode, bm25_weight: float, question_weight: float = 0.0) -> np.ndarray:
+    """Dense alone, BM25 alone, or hybrid: the chunk's dense score mixed with its section's quiz questions (raw
+    cosines, same scale), then a convex combination with BM25 after min-max normalisation over the candidates."""
     if mode == "dense":
-        return d
+        return c.dense
     if mode == "bm25":
-        return b
-    return (1 - bm25_weight) * _minmax(d) + bm25_weight * _minmax(b)
+        return c.bm25
+    dense = (1 - question_weight) * c.dense + question_weight * c.questions
+    return (1 - bm25_weight) * _minmax(dense) + bm25_weight * _minmax(c.bm25)
 
 
 class HybridRetriever:
@@ -66,6 +79,8 @@ class HybridRetriever:
         bm25_weight: float = 0.3,
         cross_lingual_bm25_weight: float = 0.0,
         candidates: int = 100,
+        questions: QuestionKeys | None = None,
+        question_weight: float = 0.0,
     ) -> None:
         self.embedder = embedder
         self.index = index
@@ -73,6 +88,8 @@ class HybridRetriever:
         self.bm25_weight = bm25_weight
         self.cross_lingual_bm25_weight = cross_lingual_bm25_weight
         self.candidates = candidates
+        self.questions = questions
+        self.question_weight = question_weight
 
     def search(
         self,
@@ -83,13 +100,13 @@ class HybridRetriever:
         query_lang: str | None = None,
     ) -> list[Passage]:
         """The k best passages for the query, best first, each with its fused and dense scores."""
-        ids, d, b = self.candidate_scores(query, filters, mode)
-        if not ids:
+        c = self.candidate_scores(query, filters, mode)
+        if not c.ids:
             return []
         w = self.bm25_weight if query_lang in (None, filters.lang) else self.cross_lingual_bm25_weight
-        fused = fuse(d, b, mode, w)
-        order = self.one_per_section(ids, np.argsort(-fused, kind="stable"), k)
-        return [self._passage(ids[j], float(fused[j]), float(d[j]), float(b[j])) for j in order]
+        fused = fuse(c, mode, w, self.question_weight)
+        order = self.one_per_section(c.ids, np.argsort(-fused, kind="stable"), k)
+        return [self._passage(c.ids[j], float(fused[j]), float(c.dense[j]), float(c.bm25[j])) for j in order]
 
     def one_per_section(self, ids: list[str], ranked: np.ndarray, k: int) -> list[int]:
         """The best chunk of each section, so that k results cover k different sections."""
@@ -104,8 +121,8 @@ class HybridRetriever:
                     break
         return out
 
-    def candidate_scores(self, query: str, filters: Filters, mode: Mode) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Candidate ids from dense and BM25 search, with both scores for each (0 where a mode is off)."""
+    def candidate_scores(self, query: str, filters: Filters, mode: Mode) -> Candidates:
+        """Candidate ids from dense and BM25 search, with every score for each (0 where a mode is off)."""
         self.catalog.refresh()
         qv = self.embedder.embed_query(query) if mode != "bm25" else None
         dense = dict(self.index.query(qv, self.candidates, filters.where())) if qv is not None else {}
@@ -115,7 +132,16 @@ class HybridRetriever:
             dense.update(self._missing_dense(qv, [i for i in ids if i not in dense]))
         d = np.array([dense.get(i, 0.0) for i in ids], dtype=np.float32)
         b = np.array([lexical.get(i, 0.0) for i in ids], dtype=np.float32)
-        return ids, d, b
+        return Candidates(ids, d, b, self._question_scores(qv, filters, ids, d))
+
+    def _question_scores(self, qv: np.ndarray | None, filters: Filters, ids: list[str], d: np.ndarray) -> np.ndarray:
+        """Each chunk's section scored by its nearest quiz question; a section without one keeps its dense score."""
+        if qv is None or self.questions is None:
+            return d
+        best = self.questions.best_by_section(qv, filters.where())
+        passages = [self.catalog.entries[i].passage for i in ids]
+        sections = [(p.module_id, p.section_id) for p in passages]
+        return np.array([best.get(s, float(d[j])) for j, s in enumerate(sections)], dtype=np.float32)
 
     def _bm25(self, query: str, filters: Filters) -> dict[str, float]:
         lex = self.catalog.lexical.get(filters.lang)

@@ -11,16 +11,19 @@ from urllib.parse import urlparse
 import numpy as np
 
 
-def _collection_name(embedder_name: str) -> str:
+def _collection_name(embedder_name: str, kind: str) -> str:
     slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", Path(embedder_name).name).strip("-_")[:40] or "default"
-    return f"chunks-{slug}"
+    return f"{kind}-{slug}"
 
 
 class ChromaIndex:
-    """One collection per embedder, cosine space; vectors always come from our embedder, never Chroma's."""
+    """One collection per embedder and kind (course chunks, quiz questions), cosine space; vectors always come from
+    our embedder, never Chroma's."""
 
-    def __init__(self, embedder_name: str, path: Path | None = None, url: str | None = None) -> None:
-        self._name = _collection_name(embedder_name)
+    def __init__(
+        self, embedder_name: str, path: Path | None = None, url: str | None = None, kind: str = "chunks"
+    ) -> None:
+        self._name = _collection_name(embedder_name, kind)
         self._path = path
         self._url = url
         self._collection: Any = None
@@ -58,12 +61,21 @@ class ChromaIndex:
             self._col().delete(ids=list(ids))
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """The k nearest chunks as (id, cosine similarity), best first."""
+        """The k nearest vectors as (id, cosine similarity), best first."""
+        return [(i, score) for i, score, _ in self.query_with_metadata(vector, k, where)]
+
+    def query_with_metadata(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float, dict[str, Any]]]:
+        """The k nearest vectors as (id, cosine similarity, metadata), best first."""
         n = min(k, self.count())
         if n == 0:
             return []
-        res = self._col().query(query_embeddings=[vector], n_results=n, where=where or None, include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+        res = self._col().query(
+            query_embeddings=[vector], n_results=n, where=where or None, include=["distances", "metadatas"]
+        )
+        rows = zip(res["ids"][0], res["distances"][0], res["metadatas"][0], strict=True)
+        return [(i, 1.0 - float(d), dict(m or {})) for i, d, m in rows]
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors by id."""

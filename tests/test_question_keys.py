@@ -1,0 +1,42 @@
+"""Quiz questions as extra search keys: synced incrementally, and they lead to the section that teaches them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.conftest import FIXTURE_QUIZZES
+from tutor.bootstrap import App
+from tutor.quiz.items import ItemText, load_banks
+from tutor.retrieval.hybrid import Filters
+
+
+def test_sync_embeds_only_what_changed(app: App) -> None:
+    items = load_banks(FIXTURE_QUIZZES)
+    keys = app.questions
+    assert keys.index.count() == 2 * len(items)  # fr and en of every item, synced by the app fixture
+    assert keys.sync(items) == (0, 0)
+    first = items[0]
+    changed = replace(first, texts={**first.texts, "fr": replace(first.texts["fr"], question="Autre formulation ?")})
+    assert keys.sync([changed, *items[1:]]) == (1, 1)
+    assert keys.sync(items[1:]) == (0, 2)
+    assert keys.index.count() == 2 * (len(items) - 1)
+
+
+def test_a_question_like_a_quiz_item_finds_its_section(app: App) -> None:
+    item = next(i for i in load_banks(FIXTURE_QUIZZES) if i.id == "l1-99-q02")
+    text: ItemText = item.texts["fr"]
+    app.retriever.question_weight = 1.0
+    [best, *_] = app.retriever.search(text.question, Filters("fr"), 3)
+    assert (best.module_id, best.section_id) == (item.module_id, item.section_id)
+    assert best.dense_score < 1.0  # confidence stays the chunk's own similarity, never the quiz question's
+
+
+def test_a_section_without_quiz_questions_keeps_its_dense_score(app: App) -> None:
+    quizzed = {(i.module_id, i.section_id) for i in load_banks(FIXTURE_QUIZZES)}
+    query = "Quel type d'apprentissage utilise des exemples étiquetés ?"
+    c = app.retriever.candidate_scores(query, Filters("fr"), "hybrid")
+    entries = app.retriever.catalog.entries
+    sections = [(entries[i].passage.module_id, entries[i].passage.section_id) for i in c.ids]
+    plain = [j for j, s in enumerate(sections) if s not in quizzed]
+    assert plain and all(c.questions[j] == c.dense[j] for j in plain)
+    assert any(c.questions[j] != c.dense[j] for j, s in enumerate(sections) if s in quizzed)

@@ -1,0 +1,66 @@
+"""The course's own quiz questions as extra search keys for the sections that teach them.
+
+A learner's question looks more like a quiz question than like a paragraph of the course, so each quiz item (question,
+right answer and explanation, per language) is embedded and points at its section: the technique of indexing passages
+by the questions they answer (doc2query), with questions the course writers wrote anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from tutor.ports import Embedder
+from tutor.quiz.items import Item
+from tutor.retrieval.vector_index import ChromaIndex
+
+Section = tuple[str, str]  # (module id, section id)
+NEAREST = 60
+
+
+def key_text(item: Item, lang: str) -> str:
+    """What a quiz item says, as one searchable text: the question, its answer, the explanation."""
+    text = item.texts[lang]
+    return f"{text.question} {text.correct_text()}. {text.explanation}".strip()
+
+
+def key_id(item: Item, lang: str, text: str) -> str:
+    """Changes when the text does, so that a sync re-embeds exactly the keys that changed."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return f"{item.id}:{lang}:{digest}"
+
+
+class QuestionKeys:
+    """Quiz questions in their own Chroma collection, searched alongside the chunks."""
+
+    def __init__(self, embedder: Embedder, index: ChromaIndex) -> None:
+        self.embedder = embedder
+        self.index = index
+
+    def sync(self, items: Sequence[Item]) -> tuple[int, int]:
+        """Embeds the keys of new or changed items, removes those of items gone; returns (embedded, removed)."""
+        wanted: dict[str, tuple[str, dict[str, Any]]] = {}
+        for item in items:
+            for lang in item.texts:
+                text = key_text(item, lang)
+                meta = {"module": item.module_id, "section": item.section_id, "lang": lang, "level": item.level}
+                wanted[key_id(item, lang, text)] = (text, meta | {"cohort": ""})
+        stored = self.index.ids()
+        new = [i for i in wanted if i not in stored]
+        gone = [i for i in stored if i not in wanted]
+        self.index.delete(gone)
+        if new:
+            vectors = self.embedder.embed_passages([wanted[i][0] for i in new])
+            self.index.upsert(new, vectors, [wanted[i][0] for i in new], [wanted[i][1] for i in new])
+        return len(new), len(gone)
+
+    def best_by_section(self, query_vector: np.ndarray, where: dict[str, Any]) -> dict[Section, float]:
+        """For each section with a quiz question near the query, the similarity of its nearest one."""
+        best: dict[Section, float] = {}
+        for _, score, meta in self.index.query_with_metadata(query_vector, NEAREST, where):
+            section = (str(meta.get("module")), str(meta.get("section")))
+            best[section] = max(best.get(section, -1.0), score)
+        return best
