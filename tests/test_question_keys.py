@@ -40,3 +40,14 @@ def test_a_section_without_quiz_questions_keeps_its_dense_score(app: App) -> Non
     plain = [j for j, s in enumerate(sections) if s not in quizzed]
     assert plain and all(c.questions[j] == c.dense[j] for j in plain)
     assert any(c.questions[j] != c.dense[j] for j, s in enumerate(sections) if s in quizzed)
+
+
+def test_confidence_counts_a_close_quiz_question_of_the_section() -> None:
+    from tutor.answering.answerer import confidence
+    from tutor.domain import Passage
+
+    plain = Passage("c1", "text", "m", "Module", "s", "Section", "fr", 1, "m.md#s", dense_score=0.5)
+    quizzed = replace(plain, chunk_id="c2", scores={"dense": 0.5, "questions": 0.9})
+    assert confidence([plain]) == 0.5
+    assert confidence([plain, quizzed]) == 0.9
+    assert confidence([]) == 0.0

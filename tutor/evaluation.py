@@ -11,7 +11,7 @@ import yaml
 
 from tutor.bootstrap import App
 from tutor.domain import Passage
-from tutor.retrieval.hybrid import Filters, Mode
+from tutor.retrieval.hybrid import Candidates, Filters, Mode
 
 MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
 QUESTION_WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5)
@@ -111,15 +111,18 @@ def tune(app: App, questions: list[Question]) -> dict[str, Any]:
                     order = app.retriever.one_per_section(c.ids, np.argsort(-fuse(c, "hybrid", w, g), kind="stable"), 5)
                     ranks.append(rank_of_answer(q, [entries[c.ids[j]].passage for j in order]))
                 row[f"{w:.2f}"] = _metrics(ranks)["mrr"]
-    best = {q.q: float(max(c.dense)) if c.ids else 0.0 for q, c in runs["same language"]}  # as confidence()
-    off = [
-        float(max(c.dense)) if c.ids else 0.0
-        for c in (app.retriever.candidate_scores(q.q, Filters(q.lang), "dense") for q in questions if not q.module)
-    ]
+    best = {q.q: _evidence(c) for q, c in runs["same language"]}
+    off = [_evidence(app.retriever.candidate_scores(q.q, Filters(q.lang), "hybrid")) for q in questions if not q.module]
     thresholds = {}
-    for t in [x / 100 for x in range(70, 96)]:
-        thresholds[f"{t:.2f}"] = {
+    for t in [x / 400 for x in range(320, 361)]:
+        thresholds[f"{t:.4f}"] = {
             "right": sum(s < t for s in off) / max(len(off), 1),
             "wrong": sum(s < t for s in best.values()) / max(len(best), 1),
         }
     return {"mrr_by_bm25_weight": weights, "abstention_by_threshold": thresholds}
+
+
+def _evidence(c: Candidates) -> float:
+    """As ``answerer.confidence``, over every candidate."""
+    return float(max(c.dense.max(), c.questions.max())) if c.ids else 0.0
+

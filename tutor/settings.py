@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     question_weight: float = Field(
         default=0.3, ge=0.0, le=1.0, description="Weight of a section's nearest quiz question in its dense score."
     )
-    min_confidence: float = Field(default=0.85, description="Dense cosine below which the tutor abstains.")
+    min_confidence: float = Field(
+        default=0.855, description="Similarity (to a passage or a quiz question) below which the tutor abstains."
+    )
     max_message_chars: int = Field(default=2000, ge=100)
 
     desired_retention: float = Field(default=0.9, gt=0.5, lt=1.0)

@@ -45,7 +45,7 @@ class Answerer:
         self.chat_model = chat_model
 
     def confident(self, passages: list[Passage]) -> bool:
-        """Whether some retrieved passage is close enough to the question (dense similarity) to answer from it."""
+        """Whether some retrieved passage is close enough to the question to answer from it."""
         return confidence(passages) >= self.min_confidence
 
     async def answer(self, question: str, filters: Filters, query_lang: str | None = None) -> Answer:
@@ -90,8 +90,9 @@ class Answerer:
 
 
 def confidence(passages: list[Passage]) -> float:
-    """The highest dense similarity among the retrieved passages."""
-    return max((p.dense_score for p in passages), default=0.0)
+    """How close the question comes to the course: the highest similarity of a retrieved passage, or of a quiz
+    question of its section (the course asks about it, so it teaches it)."""
+    return max((max(p.dense_score, p.scores.get("questions", 0.0)) for p in passages), default=0.0)
 
 
 def _unique(cites: tuple[Citation, ...]) -> tuple[Citation, ...]:

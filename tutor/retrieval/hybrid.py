@@ -106,7 +106,7 @@ class HybridRetriever:
         w = self.bm25_weight if query_lang in (None, filters.lang) else self.cross_lingual_bm25_weight
         fused = fuse(c, mode, w, self.question_weight)
         order = self.one_per_section(c.ids, np.argsort(-fused, kind="stable"), k)
-        return [self._passage(c.ids[j], float(fused[j]), float(c.dense[j]), float(c.bm25[j])) for j in order]
+        return [self._passage(c, j, float(fused[j])) for j in order]
 
     def one_per_section(self, ids: list[str], ranked: np.ndarray, k: int) -> list[int]:
         """The best chunk of each section, so that k results cover k different sections."""
@@ -159,6 +159,7 @@ class HybridRetriever:
     def _missing_dense(self, qv: np.ndarray, ids: list[str]) -> dict[str, float]:
         return {i: float(v @ qv) for i, v in self.index.vectors(ids).items()}
 
-    def _passage(self, chunk_id: str, fused: float, dense: float, bm25: float) -> Passage:
-        p = self.catalog.entries[chunk_id].passage
-        return replace(p, score=fused, dense_score=dense, scores={"dense": dense, "bm25": bm25})
+    def _passage(self, c: Candidates, j: int, fused: float) -> Passage:
+        p = self.catalog.entries[c.ids[j]].passage
+        scores = {"dense": float(c.dense[j]), "bm25": float(c.bm25[j]), "questions": float(c.questions[j])}
+        return replace(p, score=fused, dense_score=scores["dense"], scores=scores)
