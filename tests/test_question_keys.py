@@ -51,3 +51,24 @@ def test_confidence_counts_a_close_quiz_question_of_the_section() -> None:
     assert confidence([plain]) == 0.5
     assert confidence([plain, quizzed]) == 0.9
     assert confidence([]) == 0.0
+
+
+def test_recaps_come_after_the_sections_that_teach() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from tutor.domain import Passage
+    from tutor.retrieval.catalog import PassageEntry
+    from tutor.retrieval.hybrid import HybridRetriever
+
+    def entry(section: str) -> PassageEntry:
+        return PassageEntry(Passage(f"m#{section}", "text", "m", "M", section, section, "fr", 1, ""), "")
+
+    sections = ["recap", "bias", "bias", "oversight"]
+    ids = [f"c{n}" for n in range(len(sections))]
+    catalog = SimpleNamespace(entries={i: entry(s) for i, s in zip(ids, sections, strict=True)})
+    retriever = HybridRetriever(None, None, catalog)  # type: ignore[arg-type]
+    ranked = np.arange(len(ids))
+    assert [sections[j] for j in retriever.one_per_section(ids, ranked, 3)] == ["bias", "oversight", "recap"]
+    assert [sections[j] for j in retriever.one_per_section(ids, ranked, 2)] == ["bias", "oversight"]

@@ -14,6 +14,7 @@ from tutor.retrieval.question_keys import QuestionKeys
 from tutor.retrieval.vector_index import ChromaIndex
 
 Mode = Literal["hybrid", "dense", "bm25"]
+RECAP = "recap"  # the section id every module ends with (knowledge/FORMAT.md)
 
 
 @dataclass(frozen=True)
@@ -109,17 +110,19 @@ class HybridRetriever:
         return [self._passage(c, j, float(fused[j])) for j in order]
 
     def one_per_section(self, ids: list[str], ranked: np.ndarray, k: int) -> list[int]:
-        """The best chunk of each section, so that k results cover k different sections."""
+        """The best chunk of each section, so that k results cover k different sections; recaps come last."""
         seen: set[tuple[str, str]] = set()
-        out: list[int] = []
+        teaching: list[int] = []
+        recaps: list[int] = []
         for j in ranked:
             p = self.catalog.entries[ids[j]].passage
             if (p.module_id, p.section_id) not in seen:
                 seen.add((p.module_id, p.section_id))
-                out.append(int(j))
-                if len(out) == k:
+                # a recap restates its module's sections in brief: the section that teaches is the better citation
+                (recaps if p.section_id == RECAP else teaching).append(int(j))
+                if len(teaching) == k:
                     break
-        return out
+        return (teaching + recaps)[:k]
 
     def candidate_scores(self, query: str, filters: Filters, mode: Mode) -> Candidates:
         """Candidate ids from dense and BM25 search, with every score for each (0 where a mode is off)."""
