@@ -72,3 +72,11 @@ def test_recaps_come_after_the_sections_that_teach() -> None:
     ranked = np.arange(len(ids))
     assert [sections[j] for j in retriever.one_per_section(ids, ranked, 3)] == ["bias", "oversight", "recap"]
     assert [sections[j] for j in retriever.one_per_section(ids, ranked, 2)] == ["bias", "oversight"]
+
+
+def test_bm25_also_indexes_the_quiz_questions_of_each_section(app: App) -> None:
+    passage_text = " ".join(e.passage.text for e in app.retriever.catalog.entries.values()).lower()
+    assert "appelle" not in passage_text  # the word is only in a quiz question of the automation-bias section
+    [first, *_] = app.retriever.search("Comment appelle-t-on ça ?", Filters("fr"), 3, "bm25")
+    assert first.section_id == "automation-bias"
+    assert first.text.startswith("Le biais d'automatisation")  # the passage shown is the course's, not the quiz's

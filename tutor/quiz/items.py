@@ -28,6 +28,10 @@ class ItemText:
             return self.options[self.answer]
         return self.accepted[0] if self.accepted else ""
 
+    def search_text(self) -> str:
+        """What the item says, as one searchable text: the question, its right answer, the explanation."""
+        return f"{self.question} {self.correct_text()}. {self.explanation}".strip()
+
 
 @dataclass(frozen=True)
 class Item:

@@ -1,4 +1,9 @@
-"""The passages of the course as retrieval sees them, loaded from the store's registry."""
+"""The passages of the course as retrieval sees them, loaded from the store's registry.
+
+BM25 indexes each passage together with the quiz questions of its section (question, right answer, explanation): the
+document expansion of doc2query, with questions the course writers wrote anyway. Learners ask in words closer to a
+quiz question than to the course's prose; the passage itself is unchanged.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,11 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tutor.domain import Passage
+from tutor.quiz.items import texts_from_json
 from tutor.retrieval.lexical import LexicalIndex
-from tutor.store.models import Chunk, Document
+from tutor.store.models import Chunk, Document, QuizItem
+
+SectionKey = tuple[str, str, str]  # (module id, section id, language)
 
 
 @dataclass
@@ -34,9 +42,11 @@ class Catalog:
     _checked_at: float = 0.0
 
     def _current_fingerprint(self, s: Session) -> tuple[object, ...]:
-        return tuple(
-            s.execute(select(func.count(Document.id), func.max(Document.ingested_at), func.sum(Document.id))).one()
+        documents = s.execute(select(func.count(Document.id), func.max(Document.ingested_at), func.sum(Document.id)))
+        items = s.execute(
+            select(func.count(QuizItem.id), func.sum(func.length(QuizItem.body))).where(QuizItem.active.is_(True))
         )
+        return (*documents.one(), *items.one())
 
     def refresh(self, force: bool = False) -> None:
         """Reload passages if the registry changed since the last load (checked at most every few seconds)."""
@@ -49,10 +59,10 @@ class Catalog:
             if fp == self._fingerprint and not force:
                 return
             rows = s.execute(select(Chunk, Document).join(Document).order_by(Document.id, Chunk.ordinal)).all()
-            self._load(rows)
+            self._load(rows, _quiz_keys(s))
             self._fingerprint = fp
 
-    def _load(self, rows: Sequence[Row[Chunk, Document]]) -> None:
+    def _load(self, rows: Sequence[Row[Chunk, Document]], quiz_keys: dict[SectionKey, str]) -> None:
         entries: dict[str, PassageEntry] = {}
         for chunk, doc in rows:
             source = doc.source_url or f"{doc.path}#{chunk.section_id}"
@@ -72,7 +82,11 @@ class Catalog:
         for e in entries.values():
             by_lang.setdefault(e.passage.lang, []).append(e.passage)
         self.lexical = {
-            lang: LexicalIndex.build(lang, [p.chunk_id for p in ps], [index_text(p) for p in ps])
+            lang: LexicalIndex.build(
+                lang,
+                [p.chunk_id for p in ps],
+                [f"{index_text(p)}\n{quiz_keys.get((p.module_id, p.section_id, lang), '')}" for p in ps],
+            )
             for lang, ps in by_lang.items()
         }
         self.entries = entries
@@ -81,3 +95,14 @@ class Catalog:
 def index_text(p: Passage) -> str:
     """What gets embedded and indexed for a passage: its titles give the words their context."""
     return f"{p.module_title} — {p.section_title}\n{p.text}"
+
+
+def _quiz_keys(s: Session) -> dict[SectionKey, str]:
+    """The active quiz items of each section and language, as one text: questions, right answers, explanations."""
+    keys: dict[SectionKey, list[str]] = {}
+    for module_id, section_id, body in s.execute(
+        select(QuizItem.module_id, QuizItem.section_id, QuizItem.body).where(QuizItem.active.is_(True))
+    ):
+        for lang, t in texts_from_json(body).items():
+            keys.setdefault((module_id, section_id, lang), []).append(t.search_text())
+    return {k: "\n".join(v) for k, v in keys.items()}

@@ -23,8 +23,7 @@ NEAREST = 60
 
 def key_text(item: Item, lang: str) -> str:
     """What a quiz item says, as one searchable text: the question, its answer, the explanation."""
-    text = item.texts[lang]
-    return f"{text.question} {text.correct_text()}. {text.explanation}".strip()
+    return item.texts[lang].search_text()
 
 
 def key_id(item: Item, lang: str, text: str) -> str:
