@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from tutor.content.schema import ModuleMeta, QuizBank, QuizItem
+from tutor.content.schema import RECAP_SECTION, ModuleMeta, QuizBank, QuizItem
 from tutor.ingest.chunking import split_heading
 
 MIN_WORDS = 800
@@ -63,8 +63,9 @@ def check_modules(root: Path, report: ContentReport) -> dict[str, dict[str, Modu
         report.words[f"{module.meta.lang}/{module.meta.id}"] = words
         if words < MIN_WORDS:
             report.errors.append(f"{path}: {words} words, fewer than {MIN_WORDS}")
-        if len(set(module.sections)) != len(module.sections) or not module.sections or module.sections[-1] != "recap":
-            report.errors.append(f"{path}: section ids must be unique and end with 'recap'")
+        sections = module.sections
+        if len(set(sections)) != len(sections) or not sections or sections[-1] != RECAP_SECTION:
+            report.errors.append(f"{path}: section ids must be unique and end with '{RECAP_SECTION}'")
         modules.setdefault(module.meta.id, {})[module.meta.lang] = module
     for mid, langs in modules.items():
         if set(langs) != {"fr", "en"}:

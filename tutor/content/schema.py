@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Competency = Literal["human-centred-mindset", "ethics-of-ai", "ai-techniques-and-applications", "ai-system-design"]
 ID = r"^l[1-3]-\d{2}-[a-z0-9-]+$"
+RECAP_SECTION = "recap"  # the id of the section every module ends with
 
 
 class Source(BaseModel):

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from tutor.content.schema import RECAP_SECTION
 from tutor.domain import Passage
 from tutor.ports import Embedder
 from tutor.retrieval.catalog import Catalog
@@ -14,7 +15,6 @@ from tutor.retrieval.question_keys import QuestionKeys
 from tutor.retrieval.vector_index import ChromaIndex
 
 Mode = Literal["hybrid", "dense", "bm25"]
-RECAP = "recap"  # the section id every module ends with (knowledge/FORMAT.md)
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class HybridRetriever:
             if (p.module_id, p.section_id) not in seen:
                 seen.add((p.module_id, p.section_id))
                 # a recap restates its module's sections in brief: the section that teaches is the better citation
-                (recaps if p.section_id == RECAP else teaching).append(int(j))
+                (recaps if p.section_id == RECAP_SECTION else teaching).append(int(j))
                 if len(teaching) == k:
                     break
         return (teaching + recaps)[:k]
