@@ -1,8 +1,9 @@
 """The real course, the packaged embedder and the real core: a learner asking about any module gets that module cited.
 
 Questions are those of the evaluation set (written as learners ask them, never copied from the text). Retrieval is
-not perfect, so the bar is per module and language: at least half of its questions are answered citing it (or a
-passage the question names as answering it just as well), and four in five over the whole set.
+not perfect, so the bars are: for each module, at least half of its questions (both languages: three or four English
+questions a module are too few to judge alone) are answered citing it, or a passage the question names as answering it
+just as well; three in four in each language; four in five over the whole set.
 """
 
 from __future__ import annotations
@@ -52,19 +53,29 @@ async def test_every_module_is_cited_for_questions_about_it(course_app: App) -> 
         hits[(str(q.module), q.lang)].append(_cites(q, cited))
     modules = {p.stem for p in (ROOT / "knowledge" / "modules" / "fr").glob("*.md")}
     assert {m for m, _ in hits} == modules, "every module has evaluation questions"
-    weak = {k: f"{sum(v)}/{len(v)}" for k, v in hits.items() if sum(v) < len(v) / 2}
+    by_module, by_lang = _pooled(hits, 0), _pooled(hits, 1)
+    weak = {m: f"{sum(v)}/{len(v)}" for m, v in by_module.items() if sum(v) < len(v) / 2}
     assert not weak, f"modules rarely cited for their own questions: {weak}"
+    assert set(by_lang) == {"fr", "en"}
+    rates = {lang: sum(v) / len(v) for lang, v in by_lang.items()}
+    assert min(rates.values()) >= 0.75, f"answers citing the right module, by language: {rates}"
     overall = sum(sum(v) for v in hits.values()) / len(QUESTIONS)
     assert overall >= 0.8, f"only {overall:.0%} of the questions are answered citing the right module"
-    assert {lang for _, lang in hits} == {"fr", "en"}
+
+
+def _pooled(hits: dict[tuple[str, str], list[bool]], part: int) -> dict[str, list[bool]]:
+    out: dict[str, list[bool]] = defaultdict(list)
+    for key, values in hits.items():
+        out[key[part]].extend(values)
+    return out
 
 
 def test_retrieval_figures_on_the_evaluation_set(course_app: App) -> None:
-    """The figures `tutor eval` prints, held to the issue's bars (hit@5 to a floor under the 0.9 aimed at)."""
+    """The figures `tutor eval` prints, held to the issue's bars."""
     report = evaluate(course_app, load_questions(ROOT / "evals" / "questions"), cross_lingual=False)
     mrr = {mode: figures["mrr"] for mode, figures in report["retrieval"].items()}
     assert mrr["hybrid"] > max(mrr["bm25"], mrr["dense"]), mrr
-    assert report["retrieval"]["hybrid"]["hit@5"] >= 0.85, report["retrieval"]["hybrid"]
+    assert report["retrieval"]["hybrid"]["hit@5"] >= 0.9, report["retrieval"]["hybrid"]
     assert report["unanswerable"] >= 20 and report["answerable"] >= 80
     assert report["abstention"]["right"] >= 0.9, report["abstention"]
     assert report["abstention"]["wrong"] <= 0.1, report["abstention"]

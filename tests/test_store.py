@@ -38,6 +38,32 @@ def test_migrations_create_tables_and_are_idempotent(engine: Engine) -> None:
     assert {"learners", "conversation_log", "documents", "chunks", "unanswered_questions"} <= tables
 
 
+def test_migrations_match_the_models(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from tutor.store.models import Base
+
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_a_query_adapter_round_trips_on_both_databases(engine: Engine) -> None:
+    import numpy as np
+
+    from tutor.retrieval.catalog import Catalog
+    from tutor.store.models import QueryAdapter
+
+    matrix = np.arange(9, dtype=np.float32).reshape(3, 3) / 7
+    sessions = session_factory(engine)
+    with sessions.begin() as s:
+        s.add(QueryAdapter(embedder="e", fingerprint="f", dim=3, matrix=matrix.tobytes(), questions=20, fitted_at=NOW))
+    catalog = Catalog(sessions, embedder="e")
+    catalog.refresh(force=True)
+    assert catalog.adapter is not None and np.array_equal(catalog.adapter, matrix)
+    assert Catalog(sessions, embedder="other").adapter is None
+
+
 def test_learner_created_once_and_updated(store: LearnerStore) -> None:
     a = store.get_or_create("telegram", "42", "fr", 1, NOW)
     b = store.get_or_create("telegram", "42", "en", 2, NOW)

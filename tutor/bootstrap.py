@@ -19,6 +19,7 @@ from tutor.quiz.service import QuizRules, QuizService
 from tutor.quiz.srs import SpacedRepetition
 from tutor.quiz.store import QuizStore
 from tutor.reminders.preferences import ReminderPreferences, ReminderRules
+from tutor.retrieval.adapter_training import refit
 from tutor.retrieval.catalog import Catalog
 from tutor.retrieval.embedders import CachingEmbedder, make_embedder
 from tutor.retrieval.hybrid import HybridRetriever
@@ -44,9 +45,13 @@ class App:
     questions: QuestionKeys
 
     def sync_quizzes(self, items: list[Item], banks: bool = True) -> tuple[int, int]:
-        """Quiz items into the store, then their questions into the search index; (items, retired)."""
+        """Quiz items into the store, their questions into the search index, then the query adapter refitted on them
+        (when the course or the questions changed); (items, retired)."""
         result = self.tutor.quiz.store.sync_items(items, banks=banks)
         self.questions.sync(self.tutor.quiz.store.active_items())
+        if self.settings.query_adapter:
+            catalog, now = self.retriever.catalog, self.tutor.clock.now()
+            refit(self.sessions, self.embedder.name, catalog, self.index, self.questions, now)
         return result
 
 
@@ -64,12 +69,16 @@ def build(
     embedder = embedder or make_embedder(settings.embedder)
     index = ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url)
     questions = QuestionKeys(
-        embedder, ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url, kind="questions")
+        embedder,
+        ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url, kind="questions"),
+        ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url, kind="quiz-queries")
+        if settings.query_adapter
+        else None,
     )
     retriever = HybridRetriever(
         embedder,
         index,
-        Catalog(sessions),
+        Catalog(sessions, embedder=embedder.name, use_adapter=settings.query_adapter),
         settings.fusion_weight,
         settings.cross_lingual_fusion_weight,
         questions=questions,

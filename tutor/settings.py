@@ -35,8 +35,11 @@ class Settings(BaseSettings):
     cross_lingual_fusion_weight: float = Field(
         default=0.1, ge=0.0, le=1.0, description="Weight of BM25 when the question is not in the passages' language."
     )
+    query_adapter: bool = Field(
+        default=True, description="Fit a query map on the quiz questions at ingest and search through it."
+    )
     question_weight: float = Field(
-        default=0.3, ge=0.0, le=1.0, description="Weight of a section's nearest quiz question in its dense score."
+        default=0.4, ge=0.0, le=1.0, description="Weight of a section's nearest quiz question in its dense score."
     )
     min_confidence: float = Field(
         default=0.855, description="Similarity (to a passage or a quiz question) below which the tutor abstains."

@@ -11,13 +11,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tutor.domain import Passage
 from tutor.quiz.items import texts_from_json
 from tutor.retrieval.lexical import LexicalIndex
-from tutor.store.models import Chunk, Document, QuizItem
+from tutor.store.models import Chunk, Document, QueryAdapter, QuizItem
 
 SectionKey = tuple[str, str, str]  # (module id, section id, language)
 
@@ -32,12 +33,16 @@ class PassageEntry:
 
 @dataclass
 class Catalog:
-    """All passages, by id, with one BM25 index per language; reloaded when an ingest changed the registry."""
+    """All passages, by id, with one BM25 index per language and the query adapter of the embedder (None: no adapter,
+    or ``use_adapter`` off); reloaded when an ingest or a refit changed the store."""
 
     sessions: sessionmaker[Session]
     check_every_s: float = 10.0
+    embedder: str = ""
+    use_adapter: bool = True
     entries: dict[str, PassageEntry] = field(default_factory=dict)
     lexical: dict[str, LexicalIndex] = field(default_factory=dict)
+    adapter: np.ndarray | None = None
     _fingerprint: tuple[object, ...] | None = None
     _checked_at: float = 0.0
 
@@ -46,7 +51,8 @@ class Catalog:
         items = s.execute(
             select(func.count(QuizItem.id), func.sum(func.length(QuizItem.body))).where(QuizItem.active.is_(True))
         )
-        return (*documents.one(), *items.one())
+        fitted = s.execute(select(QueryAdapter.fitted_at).where(QueryAdapter.embedder == self.embedder))
+        return (*documents.one(), *items.one(), fitted.scalar_one_or_none())
 
     def refresh(self, force: bool = False) -> None:
         """Reload passages if the registry changed since the last load (checked at most every few seconds)."""
@@ -60,6 +66,7 @@ class Catalog:
                 return
             rows = s.execute(select(Chunk, Document).join(Document).order_by(Document.id, Chunk.ordinal)).all()
             self._load(rows, _quiz_keys(s))
+            self.adapter = _adapter_matrix(s, self.embedder) if self.use_adapter else None
             self._fingerprint = fp
 
     def _load(self, rows: Sequence[Row[Chunk, Document]], quiz_keys: dict[SectionKey, str]) -> None:
@@ -106,3 +113,10 @@ def _quiz_keys(s: Session) -> dict[SectionKey, str]:
         for lang, t in texts_from_json(body).items():
             keys.setdefault((module_id, section_id, lang), []).append(t.search_text())
     return {k: "\n".join(v) for k, v in keys.items()}
+
+
+def _adapter_matrix(s: Session, embedder: str) -> np.ndarray | None:
+    row = s.get(QueryAdapter, embedder)
+    if row is None:
+        return None
+    return np.frombuffer(row.matrix, dtype=np.float32).reshape(row.dim, row.dim).copy()

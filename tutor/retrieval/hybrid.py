@@ -11,6 +11,7 @@ from tutor.content.schema import RECAP_SECTION
 from tutor.domain import Passage
 from tutor.ports import Embedder
 from tutor.retrieval.catalog import Catalog
+from tutor.retrieval.query_adapter import adapt
 from tutor.retrieval.question_keys import QuestionKeys
 from tutor.retrieval.vector_index import ChromaIndex
 
@@ -53,19 +54,21 @@ class Candidates:
     """The chunks worth ranking for a query, with every score that may rank them."""
 
     ids: list[str]
-    dense: np.ndarray  # cosine of the query and the chunk
+    dense: np.ndarray  # cosine of the query and the chunk: the confidence the tutor answers with
     bm25: np.ndarray
     questions: np.ndarray  # cosine of the query and the nearest quiz question of the chunk's section (else dense)
+    adapted: np.ndarray  # cosine of the query through the query adapter and the chunk (dense, without an adapter)
 
 
 def fuse(c: Candidates, mode: Mode, bm25_weight: float, question_weight: float = 0.0) -> np.ndarray:
-    """Dense alone, BM25 alone, or hybrid: the chunk's dense score mixed with its section's quiz questions (raw
-    cosines, same scale), then a convex combination with BM25 after min-max normalisation over the candidates."""
+    """Dense alone, BM25 alone, or hybrid: the chunk's dense score (through the query adapter) mixed with its section's
+    nearest quiz question, then a convex combination with BM25 after min-max normalisation over the candidates.
+    Adapted cosines spread wider than plain ones, so the mix leans on them; the weights are tuned on the eval set."""
     if mode == "dense":
-        return c.dense
+        return c.adapted
     if mode == "bm25":
         return c.bm25
-    dense = (1 - question_weight) * c.dense + question_weight * c.questions
+    dense = (1 - question_weight) * c.adapted + question_weight * c.questions
     return (1 - bm25_weight) * _minmax(dense) + bm25_weight * _minmax(c.bm25)
 
 
@@ -128,14 +131,32 @@ class HybridRetriever:
         """Candidate ids from dense and BM25 search, with every score for each (0 where a mode is off)."""
         self.catalog.refresh()
         qv = self.embedder.embed_query(query) if mode != "bm25" else None
-        dense = dict(self.index.query(qv, self.candidates, filters.where())) if qv is not None else {}
+        av = adapt(self.catalog.adapter, qv) if qv is not None else None
+        near = dict(self.index.query(av, self.candidates, filters.where())) if av is not None else {}
         lexical = self._bm25(query, filters) if mode != "dense" else {}
-        ids = [i for i in dict.fromkeys([*dense, *lexical]) if i in self.catalog.entries]
-        if qv is not None:
-            dense.update(self._missing_dense(qv, [i for i in ids if i not in dense]))
-        d = np.array([dense.get(i, 0.0) for i in ids], dtype=np.float32)
+        ids = [i for i in dict.fromkeys([*near, *lexical]) if i in self.catalog.entries]
         b = np.array([lexical.get(i, 0.0) for i in ids], dtype=np.float32)
-        return Candidates(ids, d, b, self._question_scores(qv, filters, ids, d))
+        if qv is None or av is None:
+            zero = np.zeros(len(ids), dtype=np.float32)
+            return Candidates(ids, zero, b, zero, zero)
+        d, a = self._dense_scores(qv, av, ids, near)
+        return Candidates(ids, d, b, self._question_scores(qv, filters, ids, d), a)
+
+    def _dense_scores(
+        self, qv: np.ndarray, av: np.ndarray, ids: list[str], near: dict[str, float]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines of every candidate with the query, plain and through the adapter."""
+        if self.catalog.adapter is None:  # the vector query already gave the plain cosines of its hits
+            missing = self.index.vectors([i for i in ids if i not in near])
+            plain = near | {i: float(v @ qv) for i, v in missing.items()}
+            d = np.array([plain.get(i, 0.0) for i in ids], dtype=np.float32)
+            return d, d
+        stored = self.index.vectors(ids)
+        m = np.zeros((len(ids), len(qv)), dtype=np.float32)  # a chunk the index lacks scores 0, as before
+        for j, i in enumerate(ids):
+            if i in stored:
+                m[j] = stored[i]
+        return m @ qv, m @ av
 
     def _question_scores(self, qv: np.ndarray | None, filters: Filters, ids: list[str], d: np.ndarray) -> np.ndarray:
         """Each chunk's section scored by its nearest quiz question; a section without one keeps its dense score."""
@@ -159,10 +180,12 @@ class HybridRetriever:
         best = sorted(allowed, key=lambda j: -scores[j])[: self.candidates]
         return {lex.ids[j]: float(scores[j]) for j in best}
 
-    def _missing_dense(self, qv: np.ndarray, ids: list[str]) -> dict[str, float]:
-        return {i: float(v @ qv) for i, v in self.index.vectors(ids).items()}
-
     def _passage(self, c: Candidates, j: int, fused: float) -> Passage:
         p = self.catalog.entries[c.ids[j]].passage
-        scores = {"dense": float(c.dense[j]), "bm25": float(c.bm25[j]), "questions": float(c.questions[j])}
+        scores = {
+            "dense": float(c.dense[j]),
+            "adapted": float(c.adapted[j]),
+            "bm25": float(c.bm25[j]),
+            "questions": float(c.questions[j]),
+        }
         return replace(p, score=fused, dense_score=scores["dense"], scores=scores)

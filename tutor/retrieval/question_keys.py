@@ -8,7 +8,7 @@ by the questions they answer (doc2query), with questions the course writers wrot
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,29 +32,40 @@ def key_id(item: Item, lang: str, text: str) -> str:
     return f"{item.id}:{lang}:{digest}"
 
 
-class QuestionKeys:
-    """Quiz questions in their own Chroma collection, searched alongside the chunks."""
+Wanted = dict[str, tuple[str, dict[str, Any]]]  # key id -> (text, metadata)
 
-    def __init__(self, embedder: Embedder, index: ChromaIndex) -> None:
+
+class QuestionKeys:
+    """Quiz questions in their own Chroma collections: as passages (question, answer, explanation), searched alongside
+    the chunks; and, when a second index is given, the bare questions embedded as queries, which fit the query
+    adapter."""
+
+    def __init__(self, embedder: Embedder, index: ChromaIndex, queries: ChromaIndex | None = None) -> None:
         self.embedder = embedder
         self.index = index
+        self.queries = queries
 
     def sync(self, items: Sequence[Item]) -> tuple[int, int]:
         """Embeds the keys of new or changed items, removes those of items gone; returns (embedded, removed)."""
-        wanted: dict[str, tuple[str, dict[str, Any]]] = {}
+        keys: Wanted = {}
+        questions: Wanted = {}
         for item in items:
-            for lang in item.texts:
-                text = key_text(item, lang)
+            for lang, texts in item.texts.items():
                 meta = {"module": item.module_id, "section": item.section_id, "lang": lang, "level": item.level}
-                wanted[key_id(item, lang, text)] = (text, meta | {"cohort": ""})
-        stored = self.index.ids()
-        new = [i for i in wanted if i not in stored]
-        gone = [i for i in stored if i not in wanted]
-        self.index.delete(gone)
-        if new:
-            vectors = self.embedder.embed_passages([wanted[i][0] for i in new])
-            self.index.upsert(new, vectors, [wanted[i][0] for i in new], [wanted[i][1] for i in new])
-        return len(new), len(gone)
+                text = key_text(item, lang)
+                keys[key_id(item, lang, text)] = (text, meta | {"cohort": ""})
+                questions[key_id(item, lang, texts.question)] = (texts.question, meta | {"cohort": ""})
+        result = _sync(self.index, keys, self.embedder.embed_passages)
+        if self.queries is not None:
+            _sync(self.queries, questions, lambda texts: np.stack([self.embedder.embed_query(t) for t in texts]))
+        return result
+
+    def question_vectors(self) -> list[tuple[str, np.ndarray, str, str]]:
+        """Each quiz question embedded as a query: (key id, vector, "module#section", language)."""
+        if self.queries is None:
+            return []
+        rows = self.queries.everything()
+        return [(i, v, f"{m.get('module')}#{m.get('section')}", str(m.get("lang"))) for i, v, m in rows]
 
     def best_by_section(self, query_vector: np.ndarray, where: dict[str, Any]) -> dict[Section, float]:
         """For each section with a quiz question near the query, the similarity of its nearest one."""
@@ -63,3 +74,14 @@ class QuestionKeys:
             section = (str(meta.get("module")), str(meta.get("section")))
             best[section] = max(best.get(section, -1.0), score)
         return best
+
+
+def _sync(index: ChromaIndex, wanted: Wanted, embed: Callable[[list[str]], np.ndarray]) -> tuple[int, int]:
+    stored = index.ids()
+    new = [i for i in wanted if i not in stored]
+    gone = [i for i in stored if i not in wanted]
+    index.delete(gone)
+    if new:
+        texts = [wanted[i][0] for i in new]
+        index.upsert(new, embed(texts), texts, [wanted[i][1] for i in new])
+    return len(new), len(gone)

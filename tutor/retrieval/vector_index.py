@@ -84,6 +84,12 @@ class ChromaIndex:
         res = self._col().get(ids=list(ids), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], res["embeddings"], strict=True)}
 
+    def everything(self) -> list[tuple[str, np.ndarray, dict[str, Any]]]:
+        """Every stored vector as (id, vector, metadata)."""
+        res = self._col().get(include=["embeddings", "metadatas"])
+        rows = zip(res["ids"], res["embeddings"], res["metadatas"], strict=True)
+        return [(i, np.asarray(e, dtype=np.float32), dict(m or {})) for i, e, m in rows]
+
     def ids(self) -> set[str]:
         """Every id stored."""
         return set(self._col().get(include=[])["ids"])
