@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     # Both chosen with `tutor eval --tune` on evals/questions (figures in the README).
     fusion_weight: float = Field(default=0.35, ge=0.0, le=1.0, description="Weight of BM25 in the fused score.")
     cross_lingual_fusion_weight: float = Field(
-        default=0.1, ge=0.0, le=1.0, description="Weight of BM25 when the question is not in the passages' language."
+        default=0.0, ge=0.0, le=1.0, description="Weight of BM25 when the question is not in the passages' language."
     )
     query_adapter: bool = Field(
         default=True, description="Fit a query map on the quiz questions at ingest and search through it."
