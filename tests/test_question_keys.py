@@ -80,3 +80,35 @@ def test_bm25_also_indexes_the_quiz_questions_of_each_section(app: App) -> None:
     [first, *_] = app.retriever.search("Comment appelle-t-on ça ?", Filters("fr"), 3, "bm25")
     assert first.section_id == "automation-bias"
     assert first.text.startswith("Le biais d'automatisation")  # the passage shown is the course's, not the quiz's
+
+
+async def test_a_question_in_the_other_language_is_held_to_the_cross_lingual_threshold() -> None:
+    from typing import Any
+
+    from tests.fakes import FakeEmbedder
+    from tutor.answering.answerer import Answerer
+    from tutor.domain import Passage
+
+    passage = Passage(
+        "c1",
+        "Le biais d'automatisation pousse à trop croire la machine.",
+        "m",
+        "Module",
+        "s",
+        "Section",
+        "fr",
+        1,
+        "m.md#s",
+        dense_score=0.84,
+    )
+
+    class OnePassage:
+        def search(self, *args: Any) -> list[Passage]:
+            return [passage]
+
+    answerer = Answerer(OnePassage(), FakeEmbedder(), 0.855, cross_lingual_min_confidence=0.825)  # type: ignore[arg-type]
+    asked_in_english = await answerer.answer("Why do people trust the machine?", Filters("fr"), query_lang="en")
+    asked_in_french = await answerer.answer("Pourquoi croit-on la machine ?", Filters("fr"), query_lang="fr")
+    undetected = await answerer.answer("machine ?", Filters("fr"), query_lang=None)
+    assert not asked_in_english.abstained and asked_in_english.citations
+    assert asked_in_french.abstained and undetected.abstained

@@ -86,7 +86,14 @@ def build(
     )
     if chat_model is None and settings.llm:
         chat_model = build_chat_model(settings.llm, settings.llm_base_url, settings.llm_api_key)
-    answerer = Answerer(retriever, CachingEmbedder(embedder), settings.min_confidence, settings.top_k, chat_model)
+    answerer = Answerer(
+        retriever,
+        CachingEmbedder(embedder),
+        settings.min_confidence,
+        settings.top_k,
+        chat_model,
+        settings.cross_lingual_min_confidence,
+    )
     defaults = Defaults(settings.default_lang, settings.default_level, settings.max_message_chars)
     learners = LearnerStore(sessions)
     quiz_store = QuizStore(sessions, SpacedRepetition(settings.desired_retention))

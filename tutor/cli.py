@@ -209,11 +209,13 @@ def evaluate(
     for mode, m in report["retrieval"].items():
         table.add_row(mode, f"{m['hit@1']:.3f}", f"{m['hit@5']:.3f}", f"{m['mrr']:.3f}")
     console.print(table)
-    ab = report["abstention"]
-    console.print(
-        f"Abstention: {ab['right']:.1%} of {ab['unanswerable']} unanswerable questions (right), "
-        f"{ab['wrong']:.1%} of {report['answerable']} answerable ones (wrong)."
-    )
+    for name, label in (("abstention", "Abstention"), ("abstention across languages", "Across languages")):
+        if name in report:
+            ab = report[name]
+            console.print(
+                f"{label}: {ab['right']:.1%} of {ab['unanswerable']} unanswerable questions (right), "
+                f"{ab['wrong']:.1%} of {report['answerable']} answerable ones (wrong); threshold {ab['threshold']}."
+            )
     if as_json:
         as_json.write_text(json.dumps(report, indent=2))
         console.print(f"Written to {as_json}")

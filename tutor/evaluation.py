@@ -15,6 +15,7 @@ from tutor.retrieval.hybrid import Candidates, Filters, Mode
 
 MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
 QUESTION_WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5)
+OTHER_LANGUAGE = {"fr": "en", "en": "fr"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def evaluate(app: App, questions: list[Question], cross_lingual: bool = True) ->
     """hit@1, hit@5 and MRR per mode; abstention rates on answerable and unanswerable questions."""
     answerable = [q for q in questions if q.module]
     unanswerable = [q for q in questions if not q.module]
-    retriever, answerer = app.retriever, app.tutor.answerer
+    retriever = app.retriever
     report: dict[str, Any] = {"answerable": len(answerable), "unanswerable": len(unanswerable), "retrieval": {}}
     for mode in MODES:
         ranks = [rank_of_answer(q, retriever.search(q.q, Filters(q.lang), 5, mode, q.lang)) for q in answerable]
@@ -78,15 +79,30 @@ def evaluate(app: App, questions: list[Question], cross_lingual: bool = True) ->
         for mode in MODES:
             ranks = [rank_of_answer(q, retriever.search(q.q, Filters("fr"), 5, mode, "en")) for q in english]
             report["retrieval"][f"{mode} (en→fr)"] = _metrics(ranks)
-    wrong = [not answerer.confident(retriever.search(q.q, Filters(q.lang), 5, "hybrid", q.lang)) for q in answerable]
-    right = [not answerer.confident(retriever.search(q.q, Filters(q.lang), 5, "hybrid", q.lang)) for q in unanswerable]
-    report["abstention"] = {
+    report["abstention"] = _abstention(app, answerable, unanswerable, across=False)
+    if cross_lingual:
+        report["abstention across languages"] = _abstention(app, answerable, unanswerable, across=True)
+    return report
+
+
+def _abstention(app: App, answerable: list[Question], unanswerable: list[Question], across: bool) -> dict[str, Any]:
+    """How often the tutor abstains, rightly and wrongly; ``across``: each question against the passages of the other
+    language, as when a learner asks in English with French set (the threshold across languages applies)."""
+
+    def abstains(q: Question) -> bool:
+        lang = OTHER_LANGUAGE[q.lang] if across else q.lang
+        passages = app.retriever.search(q.q, Filters(lang), 5, "hybrid", q.lang)
+        return not app.tutor.answerer.confident(passages, cross_lingual=across)
+
+    right = [abstains(q) for q in unanswerable]
+    wrong = [abstains(q) for q in answerable]
+    answerer = app.tutor.answerer
+    return {
         "unanswerable": len(unanswerable),
         "right": sum(right) / max(len(right), 1),
         "wrong": sum(wrong) / max(len(wrong), 1),
-        "threshold": answerer.min_confidence,
+        "threshold": answerer.cross_lingual_min_confidence if across else answerer.min_confidence,
     }
-    return report
 
 
 def tune(app: App, questions: list[Question]) -> dict[str, Any]:
@@ -111,18 +127,29 @@ def tune(app: App, questions: list[Question]) -> dict[str, Any]:
                     order = app.retriever.one_per_section(c.ids, np.argsort(-fuse(c, "hybrid", w, g), kind="stable"), 5)
                     ranks.append(rank_of_answer(q, [entries[c.ids[j]].passage for j in order]))
                 row[f"{w:.2f}"] = _metrics(ranks)["mrr"]
-    best = {q.q: _evidence(c) for q, c in runs["same language"]}
-    off = [_evidence(app.retriever.candidate_scores(q.q, Filters(q.lang), "hybrid")) for q in questions if not q.module]
-    thresholds = {}
-    for t in [x / 400 for x in range(320, 361)]:
-        thresholds[f"{t:.4f}"] = {
-            "right": sum(s < t for s in off) / max(len(off), 1),
-            "wrong": sum(s < t for s in best.values()) / max(len(best), 1),
-        }
-    return {"mrr_by_bm25_weight": weights, "abstention_by_threshold": thresholds}
+    return {
+        "mrr_by_bm25_weight": weights,
+        "abstention_by_threshold": _thresholds(app, questions, across=False),
+        "abstention_by_threshold_across_languages": _thresholds(app, questions, across=True),
+    }
+
+
+def _thresholds(app: App, questions: list[Question], across: bool) -> dict[str, dict[str, float]]:
+    """Abstention rates, right and wrong, for a grid of confidence thresholds."""
+
+    def evidence(q: Question) -> float:
+        lang = OTHER_LANGUAGE[q.lang] if across else q.lang
+        return _evidence(app.retriever.candidate_scores(q.q, Filters(lang), "hybrid"))
+
+    on = [evidence(q) for q in questions if q.module]
+    off = [evidence(q) for q in questions if not q.module]
+
+    def rate(scores: list[float], t: float) -> float:
+        return sum(s < t for s in scores) / max(len(scores), 1)
+
+    return {f"{t:.4f}": {"right": rate(off, t), "wrong": rate(on, t)} for t in [x / 400 for x in range(320, 361)]}
 
 
 def _evidence(c: Candidates) -> float:
     """As ``answerer.confidence``, over every candidate."""
     return float(max(c.dense.max(), c.questions.max())) if c.ids else 0.0
-

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     min_confidence: float = Field(
         default=0.855, description="Similarity (to a passage or a quiz question) below which the tutor abstains."
     )
+    cross_lingual_min_confidence: float = Field(
+        default=0.825,
+        description="The same when the question is not in the passages' language: cosines run lower across languages.",
+    )
     max_message_chars: int = Field(default=2000, ge=100)
 
     desired_retention: float = Field(default=0.9, gt=0.5, lt=1.0)

@@ -37,23 +37,29 @@ class Answerer:
         min_confidence: float,
         top_k: int = 5,
         chat_model: Any = None,
+        cross_lingual_min_confidence: float | None = None,
     ) -> None:
         self.retriever = retriever
         self.embedder = embedder
         self.min_confidence = min_confidence
+        self.cross_lingual_min_confidence = (
+            min_confidence if cross_lingual_min_confidence is None else cross_lingual_min_confidence
+        )
         self.top_k = top_k
         self.chat_model = chat_model
 
-    def confident(self, passages: list[Passage]) -> bool:
-        """Whether some retrieved passage is close enough to the question to answer from it."""
-        return confidence(passages) >= self.min_confidence
+    def confident(self, passages: list[Passage], cross_lingual: bool = False) -> bool:
+        """Whether some retrieved passage is close enough to the question to answer from it; a question in another
+        language than the passages is held to the lower cross-lingual threshold."""
+        threshold = self.cross_lingual_min_confidence if cross_lingual else self.min_confidence
+        return confidence(passages) >= threshold
 
     async def answer(self, question: str, filters: Filters, query_lang: str | None = None) -> Answer:
         """A grounded answer in ``filters.lang``, or an abstention when retrieval confidence is low."""
         passages = await asyncio.to_thread(self.retriever.search, question, filters, self.top_k, "hybrid", query_lang)
         lang = filters.lang
         best = confidence(passages)
-        if not self.confident(passages):
+        if not self.confident(passages, cross_lingual=query_lang not in (None, lang)):
             return Answer(t("abstain", lang), (), True, best)
         passages = passages[:3]
         if self.chat_model is not None:
