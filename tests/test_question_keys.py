@@ -18,6 +18,9 @@ def test_sync_embeds_only_what_changed(app: App) -> None:
     first = items[0]
     changed = replace(first, texts={**first.texts, "fr": replace(first.texts["fr"], question="Autre formulation ?")})
     assert keys.sync([changed, *items[1:]]) == (1, 1)
+    moved = replace(changed, section_id="supervised-learning")
+    assert keys.sync([moved, *items[1:]]) == (2, 2)  # both languages now point at the new section
+    assert keys.sync([changed, *items[1:]]) == (2, 2)
     assert keys.sync(items[1:]) == (0, 2)
     assert keys.index.count() == 2 * (len(items) - 1)
 

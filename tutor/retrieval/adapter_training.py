@@ -39,7 +39,8 @@ def refit(
     catalog.refresh(force=True)
     entries = catalog.entries
     asked = questions.question_vectors()
-    fp = fingerprint(embedder, [f"{i}\0{e.passage.text}" for i, e in entries.items()], [q[0] for q in asked], fit)
+    passage_keys = [f"{i}\0{e.passage.section_id}\0{e.passage.lang}\0{e.passage.text}" for i, e in entries.items()]
+    fp = fingerprint(embedder, passage_keys, [q[0] for q in asked], fit)
     with sessions.begin() as s:
         stored = s.get(QueryAdapter, embedder)
         if stored is not None and stored.fingerprint == fp:

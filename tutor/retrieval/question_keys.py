@@ -27,8 +27,9 @@ def key_text(item: Item, lang: str) -> str:
 
 
 def key_id(item: Item, lang: str, text: str) -> str:
-    """Changes when the text does, so that a sync re-embeds exactly the keys that changed."""
-    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    """Changes when the text or the section does, so that a sync re-embeds exactly the keys that changed and none
+    keeps pointing at a section its item left."""
+    digest = hashlib.sha256(f"{item.module_id}#{item.section_id}\0{text}".encode()).hexdigest()[:12]
     return f"{item.id}:{lang}:{digest}"
 
 
