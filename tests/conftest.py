@@ -25,7 +25,8 @@ PG_ADMIN_URL = os.environ.get("TUTOR_TEST_PG_ADMIN_URL", "postgresql+psycopg://p
 def make_settings(tmp: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "data_dir": tmp / "data",
-        "min_confidence": 0.18,
+        "min_confidence": 0.18,  # both thresholds on the fake embedder's scale
+        "cross_lingual_min_confidence": 0.15,
         "knowledge_dir": tmp / "knowledge",
         "quizzes_dir": FIXTURE_QUIZZES,
         "quiz_session_length": 3,
