@@ -6,7 +6,8 @@ An off-the-shelf embedder places a short question and the paragraph that answers
 item says which section teaches it, so the quiz questions are labelled training pairs that the course writers wrote
 anyway: a matrix W, started at the identity and kept close to it, is fitted so that W·q ranks the right section's
 passages first (softmax cross-entropy over the passages of the question's language, as in embedding-adapter
-fine-tuning). Passage vectors are unchanged, so nothing is re-embedded; the eval questions are never used to fit it.
+fine-tuning). Passage vectors are unchanged, so nothing is re-embedded. The eval questions are never used to fit it;
+its few settings were picked on them, as the fusion weights are.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ MAX_DIM = 2048  # a full d × d map of a wider embedder would cost more to fit a
 
 @dataclass(frozen=True)
 class FitSettings:
-    """Chosen on the evaluation set once (a plateau between 30 and 100 steps); see README."""
+    """Picked from a small grid on the evaluation set (temperature 0.02 or 0.05, L2 0 to 0.1, 25 to 100 steps), over
+    which dense MRR stayed between 0.59 and 0.62 (0.547 without the map); see README."""
 
     temperature: float = 0.05
     l2: float = 0.01
