@@ -20,8 +20,8 @@ chat: install
 	$(BIN)/tutor chat
 
 lint: install
-	$(BIN)/ruff check tutor adapters tests evals
-	$(BIN)/mypy tutor adapters
+	$(BIN)/ruff check tutor adapters entrypoints tests evals
+	$(BIN)/mypy tutor adapters entrypoints evals
 
 test: lint
 	$(BIN)/pytest -q

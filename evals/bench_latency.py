@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from tutor.bootstrap import build
+from entrypoints.bootstrap import build
+from evals.harness import load_questions
 from tutor.domain import Incoming
-from tutor.evaluation import load_questions
 from tutor.retrieval.hybrid import Filters
 from tutor.settings import Settings
 
@@ -39,7 +39,11 @@ async def main(out: Path | None) -> dict[str, object]:
         t0 = time.perf_counter()
         await app.tutor.handle(Incoming("test", f"bench-{n % 50}", "bench", text=q.q, locale=q.lang))
         answer.append(time.perf_counter() - t0)
-    report = {"embedder": app.embedder.name, "floor": _percentiles(floor), "answer": _percentiles(answer)}
+    report: dict[str, object] = {
+        "embedder": app.embedder.name,
+        "floor": _percentiles(floor),
+        "answer": _percentiles(answer),
+    }
     print(f"embedder {report['embedder']}, {len(questions)} questions")
     for name, label in (("floor", "query embedding + vector query"), ("answer", "Tutor.handle, end to end")):
         p = report[name]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from entrypoints.bootstrap import App, build
 from tests.fakes import FakeEmbedder, FixedClock
-from tutor.bootstrap import App, build
 from tutor.domain import Incoming, Reply
 from tutor.quiz.items import load_banks
 from tutor.settings import Settings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from entrypoints.bootstrap import App
 from tests.conftest import Harness
-from tutor.bootstrap import App
 
 BAD_INPUTS = {
     "empty": ("", "vide"),

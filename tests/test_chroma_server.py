@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from entrypoints.bootstrap import build
 from tests.conftest import FIXTURE_COURSE, make_settings
 from tests.fakes import FakeEmbedder, FixedClock
-from tutor.bootstrap import build
 from tutor.domain import Incoming
 from tutor.retrieval.vector_index import ChromaIndex
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from entrypoints.bootstrap import App
 from tests.conftest import Harness
-from tutor.bootstrap import App
 from tutor.domain import Incoming
 from tutor.messages import t
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from entrypoints.bootstrap import App, build
+from evals.harness import Question, evaluate, load_questions
 from tests.fakes import FixedClock
-from tutor.bootstrap import App, build
 from tutor.domain import Incoming
-from tutor.evaluation import Question, evaluate, load_questions
 from tutor.quiz.items import load_banks
 from tutor.settings import Settings
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from entrypoints.bootstrap import build
 from tests.conftest import FIXTURE_COURSE, Harness, make_settings
 from tests.fakes import FakeEmbedder, FixedClock
-from tutor.bootstrap import build
 from tutor.store.models import LogEntry
 
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
+from entrypoints.bootstrap import App, build
 from tests.conftest import FIXTURE_COURSE, make_settings
 from tests.fakes import FakeEmbedder, FixedClock
-from tutor.bootstrap import App, build
 from tutor.quiz.items import Item, ItemText
 from tutor.retrieval.hybrid import Filters
 from tutor.retrieval.query_adapter import (

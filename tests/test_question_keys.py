@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from entrypoints.bootstrap import App
 from tests.conftest import FIXTURE_QUIZZES
-from tutor.bootstrap import App
 from tutor.quiz.items import ItemText, load_banks
 from tutor.retrieval.hybrid import Filters
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from entrypoints.bootstrap import App, build
 from tests.conftest import FIXTURE_COURSE, FIXTURE_QUIZZES, Harness, make_settings
 from tests.fakes import FakeEmbedder, FixedClock
-from tutor.bootstrap import App, build
 from tutor.domain import Reply
 from tutor.quiz.grading import is_correct
 from tutor.quiz.items import load_banks

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from entrypoints.bootstrap import App, build
 from tests.conftest import FIXTURE_COURSE, FIXTURE_QUIZZES, Harness, make_settings
 from tests.fakes import FakeEmbedder, FixedClock, InMemoryOutbox
-from tutor.bootstrap import App, build
 from tutor.quiz.items import load_banks
 from tutor.reminders.dispatcher import DispatchRules, ReminderDispatcher, TickReport
 from tutor.reminders.rate_limit import NoRateLimit

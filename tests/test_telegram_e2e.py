@@ -16,7 +16,9 @@ from telegram.ext import Application
 from adapters.telegram.app import ALLOWED_UPDATES, build_application
 from adapters.telegram.outbox import TelegramOutbox
 from adapters.telegram.sender import Target, TelegramSender
+from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.signing import CallbackSigner
+from entrypoints.bootstrap import App
 from tests.fakes import FixedClock
 from tests.telegram_fake_server import (
     BOT_USERNAME,
@@ -27,12 +29,10 @@ from tests.telegram_fake_server import (
     private_message,
     user,
 )
-from tutor.bootstrap import App
 from tutor.domain import Button, Delivery, Incoming, Recipient, Reply
 from tutor.messages import t
 from tutor.reminders.dispatcher import DispatchRules, ReminderDispatcher
 from tutor.reminders.rate_limit import NoRateLimit
-from tutor.settings import Settings
 
 GROUP_ID = -1001987654321
 GROUP: dict[str, Any] = {"id": GROUP_ID, "title": "CAIRE L1 — groupe B", "type": "supergroup"}
@@ -58,7 +58,7 @@ class Bot:
     fake: FakeTelegram
     application: Application  # type: ignore[type-arg]
     tutor: SeenTutor
-    settings: Settings
+    settings: TelegramSettings
     app: App
 
 
@@ -72,7 +72,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def bot(app: App, fake: FakeTelegram) -> AsyncIterator[Bot]:
-    settings = app.settings.model_copy(update={"telegram_token": TOKEN, "telegram_api_url": fake.base_url})
+    settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url)
     tutor = SeenTutor(app)
     async with polling(build_application(tutor, settings), ALLOWED_UPDATES) as application:
         yield Bot(fake, application, tutor, settings, app)
@@ -260,9 +260,7 @@ def _reviews(bot: Bot, learner_id: str) -> int:
 
 
 async def test_quiz_poll_answered_over_the_real_core(app: App, fake: FakeTelegram) -> None:
-    settings = app.settings.model_copy(
-        update={"telegram_token": TOKEN, "telegram_api_url": fake.base_url, "telegram_quiz_mode": "poll"}
-    )
+    settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url, quiz_mode="poll")
     async with polling(build_application(app.tutor, settings), ALLOWED_UPDATES):
         learner = user(7101, "Malo", "fr")
         fake.push(private_message(learner, "/quiz"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from adapters.telegram.app import ALLOWED_UPDATES, build_application
-from tests.conftest import make_settings
+from adapters.telegram.settings import TelegramSettings
 from tests.telegram_fake_server import TOKEN, FakeTelegram, polling, private_message, user
 from tutor.domain import Button, Incoming, QuizPoll, Reply
 
@@ -53,7 +53,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 async def test_poll_mode_sends_a_native_quiz_and_routes_its_answer(tmp_path: Path, fake: FakeTelegram) -> None:
     tutor = StandInTutor()
-    settings = make_settings(tmp_path, telegram_token=TOKEN, telegram_api_url=fake.base_url, telegram_quiz_mode="poll")
+    settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url, quiz_mode="poll")
     async with polling(build_application(tutor, settings), ALLOWED_UPDATES):
         learner = user(6001, "Maya", "fr")
         fake.push(private_message(learner, "/quiz"))
@@ -76,8 +76,8 @@ async def test_poll_mode_sends_a_native_quiz_and_routes_its_answer(tmp_path: Pat
 
 async def test_buttons_mode_ignores_the_poll(tmp_path: Path, fake: FakeTelegram) -> None:
     tutor = StandInTutor()
-    settings = make_settings(tmp_path, telegram_token=TOKEN, telegram_api_url=fake.base_url)
-    assert settings.telegram_quiz_mode == "buttons"
+    settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url)
+    assert settings.quiz_mode == "buttons"
     async with polling(build_application(tutor, settings), ALLOWED_UPDATES):
         fake.push(private_message(user(6002, "Noé"), "/quiz"))
         (question,) = await fake.wait_for("sendMessage", 6002)

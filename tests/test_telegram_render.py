@@ -11,8 +11,8 @@ import pytest
 from adapters.telegram.app import webhook_options
 from adapters.telegram.commands import bot_commands
 from adapters.telegram.render import QuizMessage, TextMessage, explanation, render, visible_length
+from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.signing import MAX_CALLBACK_BYTES, CallbackSigner
-from tests.conftest import make_settings
 from tutor.commands import COMMANDS
 from tutor.domain import Button, Citation, QuizPoll, Reply
 
@@ -135,11 +135,11 @@ def test_command_menu_in_both_languages_from_the_core() -> None:
 
 
 def test_webhook_mode_needs_a_secret(tmp_path: Path) -> None:
-    assert webhook_options(make_settings(tmp_path)) is None
+    assert webhook_options(TelegramSettings(_env_file=None)) is None
     with pytest.raises(ValueError, match="SECRET"):
-        webhook_options(make_settings(tmp_path, telegram_webhook_url="https://bot.example.org/tg"))
+        webhook_options(TelegramSettings(_env_file=None, webhook_url="https://bot.example.org/tg"))
     options = webhook_options(
-        make_settings(tmp_path, telegram_webhook_url="https://bot.example.org/tg/hook", telegram_webhook_secret="s")
+        TelegramSettings(_env_file=None, webhook_url="https://bot.example.org/tg/hook", webhook_secret="s")
     )
     assert options is not None
     assert (options["url_path"], options["secret_token"], options["port"]) == ("tg/hook", "s", 8443)

@@ -16,7 +16,7 @@ from adapters.telegram.app import ALLOWED_UPDATES, build_application
 from adapters.telegram.chat_action import typing
 from adapters.telegram.concurrency import PerLearnerUpdateProcessor
 from adapters.telegram.rate_limit import ChatRateLimiter
-from tests.conftest import make_settings
+from adapters.telegram.settings import TelegramSettings
 from tests.telegram_fake_server import TOKEN, FakeTelegram, polling, private_message, user
 from tutor.domain import Incoming, Reply
 
@@ -113,7 +113,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 async def test_a_slow_answer_shows_typing_and_blocks_no_one(tmp_path: Path, fake: FakeTelegram) -> None:
     tutor = SlowTutor()
-    settings = make_settings(tmp_path, telegram_token=TOKEN, telegram_api_url=fake.base_url)
+    settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url)
     async with polling(build_application(tutor, settings), ALLOWED_UPDATES):
         fake.push(private_message(user(8001), "slow"))
         await fake.wait_for("sendChatAction", 8001)

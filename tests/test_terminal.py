@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from adapters.terminal.chat import run
-from tutor.bootstrap import App
+from entrypoints.bootstrap import App
 
 
 async def test_terminal_script(app: App) -> None:

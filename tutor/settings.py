@@ -59,17 +59,6 @@ class Settings(BaseSettings):
     reminder_rate_per_s: float = Field(default=30.0, gt=0, description="Global limit on reminder sends.")
     quizzes_dir: Path = Field(default=Path("knowledge/quizzes"))
 
-    telegram_token: str | None = Field(default=None, description="Bot token; `tutor serve` starts Telegram if set.")
-    telegram_api_url: str = Field(default="https://api.telegram.org/bot", description="Bot API base URL.")
-    telegram_webhook_url: str | None = Field(default=None, description="Public URL: webhook mode instead of polling.")
-    telegram_webhook_secret: str | None = Field(default=None, description="secret_token checked on each webhook call.")
-    telegram_webhook_listen: str = "0.0.0.0"
-    telegram_webhook_port: int = 8443
-    telegram_quiz_mode: Literal["buttons", "poll"] = Field(default="buttons", description="How quizzes are shown.")
-    callback_secret: str | None = Field(
-        default=None, description="Key that signs button data; derived from the bot token when unset."
-    )
-
     @property
     def sqlite_path(self) -> Path:
         """Where the default SQLite file lives."""

@@ -11,18 +11,19 @@ from telegram.ext import Application, ApplicationBuilder
 from adapters.telegram.commands import publish_commands
 from adapters.telegram.concurrency import PerLearnerUpdateProcessor
 from adapters.telegram.handlers import TelegramHandlers, TutorPort
+from adapters.telegram.outbox import TelegramOutbox
 from adapters.telegram.rate_limit import ChatRateLimiter
 from adapters.telegram.sender import TelegramSender
+from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.signing import CallbackSigner
-from tutor.settings import Settings
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.POLL_ANSWER]
 
 
-def build_application(tutor: TutorPort, settings: Settings) -> Application:  # type: ignore[type-arg]
-    """The Application: Bot API at ``settings.telegram_api_url``, rate-limited, one update at a time per learner,
+def build_application(tutor: TutorPort, settings: TelegramSettings) -> Application:  # type: ignore[type-arg]
+    """The Application: Bot API at ``settings.api_url``, rate-limited, one update at a time per learner,
     the command menu published at start-up."""
-    if not settings.telegram_token:
+    if not settings.token:
         raise ValueError("TUTOR_TELEGRAM_TOKEN is not set")
 
     async def on_start(application: Application) -> None:  # type: ignore[type-arg]
@@ -30,41 +31,66 @@ def build_application(tutor: TutorPort, settings: Settings) -> Application:  # t
 
     application = (
         ApplicationBuilder()
-        .token(settings.telegram_token)
-        .base_url(settings.telegram_api_url)
+        .token(settings.token)
+        .base_url(settings.api_url)
         .rate_limiter(ChatRateLimiter())
         .concurrent_updates(PerLearnerUpdateProcessor())
         .post_init(on_start)
         .build()
     )
-    signer = CallbackSigner.from_settings(settings.callback_secret, settings.telegram_token)
-    sender = TelegramSender(application.bot, signer, tutor, settings.telegram_quiz_mode)
+    signer = CallbackSigner.from_settings(settings.callback_secret, settings.token)
+    sender = TelegramSender(application.bot, signer, tutor, settings.quiz_mode)
     TelegramHandlers(tutor, sender, signer, settings.default_lang).register(application)
     return application
 
 
-def webhook_options(settings: Settings) -> dict[str, Any] | None:
+def webhook_options(settings: TelegramSettings) -> dict[str, Any] | None:
     """Arguments of ``run_webhook`` when a webhook URL is set, else None (long polling)."""
-    url = settings.telegram_webhook_url
+    url = settings.webhook_url
     if not url:
         return None
-    if not settings.telegram_webhook_secret:
+    if not settings.webhook_secret:
         raise ValueError("TUTOR_TELEGRAM_WEBHOOK_SECRET is required with a webhook: it proves an update is Telegram's")
     return {
-        "listen": settings.telegram_webhook_listen,
-        "port": settings.telegram_webhook_port,
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
         "url_path": urlsplit(url).path.lstrip("/"),
         "webhook_url": url,
-        "secret_token": settings.telegram_webhook_secret,
+        "secret_token": settings.webhook_secret,
         "allowed_updates": ALLOWED_UPDATES,
     }
 
 
-def run(tutor: TutorPort, settings: Settings) -> None:
-    """Serves Telegram until stopped (Ctrl-C, SIGTERM): long polling, or a webhook if its URL is set."""
-    application = build_application(tutor, settings)
-    webhook = webhook_options(settings)
-    if webhook is None:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    else:
-        application.run_webhook(**webhook)
+class TelegramService:
+    """Telegram as one of the services of `tutor serve`: started and stopped with the others on one event loop,
+    with its Outbox for the pushes of the core."""
+
+    platform = "telegram"
+
+    def __init__(self, tutor: TutorPort, settings: TelegramSettings) -> None:
+        self.webhook = webhook_options(settings)  # raises ValueError on a webhook without its secret
+        self.application = build_application(tutor, settings)
+        self.outbox = TelegramOutbox.for_bot(self.application.bot, tutor, settings)
+
+    async def start(self) -> None:
+        """Initialise the bot, publish the command menu, then take updates by long polling or webhook."""
+        app = self.application
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        updater = app.updater
+        assert updater is not None
+        if self.webhook is None:
+            await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        else:
+            await updater.start_webhook(**self.webhook)
+        await app.start()
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish those in hand, close the connections."""
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()

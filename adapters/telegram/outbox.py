@@ -9,9 +9,9 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from adapters.telegram.sender import PollRegistry, Target, TelegramSender
+from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.signing import CallbackSigner
 from tutor.domain import Delivery, Recipient, Reply
-from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +26,10 @@ class TelegramOutbox:
         self.sender = sender
 
     @classmethod
-    def for_bot(cls, bot: Bot, polls: PollRegistry, settings: Settings) -> TelegramOutbox:
+    def for_bot(cls, bot: Bot, polls: PollRegistry, settings: TelegramSettings) -> TelegramOutbox:
         """An outbox on this bot, signing buttons and showing quizzes as the settings say."""
-        signer = CallbackSigner.from_settings(settings.callback_secret, settings.telegram_token)
-        return cls(TelegramSender(bot, signer, polls, settings.telegram_quiz_mode))
+        signer = CallbackSigner.from_settings(settings.callback_secret, settings.token)
+        return cls(TelegramSender(bot, signer, polls, settings.quiz_mode))
 
     async def send(self, recipient: Recipient, replies: Sequence[Reply]) -> Delivery:
         """SENT once the push went out, UNREACHABLE if the learner blocked the bot, FAILED on other errors."""

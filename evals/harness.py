@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from tutor.bootstrap import App
+from entrypoints.bootstrap import App
 from tutor.domain import Passage
 from tutor.retrieval.hybrid import Candidates, Filters, Mode
 

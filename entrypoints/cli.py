@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from tutor.bootstrap import App, build
+from entrypoints.bootstrap import App, build
 from tutor.settings import Settings
 
 app = typer.Typer(help="CAIRE tutor: grounded answers from the course material.", no_args_is_help=True)
@@ -143,48 +143,19 @@ def chat() -> None:
 
 @app.command()
 def serve() -> None:
-    """Serve learners on Telegram (TUTOR_TELEGRAM_TOKEN) with the daily reminder dispatcher."""
-    a = _app()
-    if not a.settings.telegram_token:
-        console.print("[red]Set TUTOR_TELEGRAM_TOKEN to serve on Telegram.[/red] For the terminal: tutor chat")
-        raise typer.Exit(2)
-    from adapters.telegram.app import ALLOWED_UPDATES, build_application, webhook_options
-    from adapters.telegram.outbox import TelegramOutbox
-    from tutor.reminders.dispatcher import DispatchRules, ReminderDispatcher
-    from tutor.reminders.job import start_reminder_job
-    from tutor.reminders.rate_limit import SpacedRateLimiter
+    """Serve learners on every configured platform (Telegram: TUTOR_TELEGRAM_TOKEN), with the reminder dispatcher."""
+    import asyncio
 
-    settings = a.settings
+    from entrypoints.serve import NotConfigured, configured_services
+    from entrypoints.serve import serve as run_services
+
+    a = _app()
     try:
-        webhook = webhook_options(settings)
-    except ValueError as exc:
+        services = configured_services(a)
+    except NotConfigured as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    application = build_application(a.tutor, settings)
-    publish_menu = application.post_init
-
-    async def start_reminders(telegram_app) -> None:  # type: ignore[no-untyped-def]
-        if publish_menu is not None:
-            await publish_menu(telegram_app)
-        rules = DispatchRules(
-            settings.default_timezone,
-            settings.quiet_hours_start,
-            settings.quiet_hours_end,
-            settings.new_items_per_day,
-            batch_size=max(1, int(settings.reminder_rate_per_s)),
-            platforms=("telegram",),
-        )
-        outbox = TelegramOutbox.for_bot(telegram_app.bot, a.tutor, settings)
-        dispatcher = ReminderDispatcher(
-            a.sessions, outbox, a.tutor.clock, SpacedRateLimiter(settings.reminder_rate_per_s), rules
-        )
-        start_reminder_job(dispatcher, a.engine)
-
-    application.post_init = start_reminders
-    if webhook is None:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    else:
-        application.run_webhook(**webhook)
+    asyncio.run(run_services(a, services))
 
 
 @app.command("eval")
@@ -194,9 +165,9 @@ def evaluate(
     tune: bool = typer.Option(False, help="Print MRR by BM25 weight and abstention by threshold instead."),
 ) -> None:
     """Retrieval and abstention figures for BM25, dense and hybrid, side by side."""
-    from tutor.evaluation import evaluate as run_eval
-    from tutor.evaluation import load_questions
-    from tutor.evaluation import tune as run_tune
+    from evals.harness import evaluate as run_eval
+    from evals.harness import load_questions
+    from evals.harness import tune as run_tune
 
     a = _app()
     if tune:
