@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tutor.answering.answerer import Answerer
 from tutor.answering.generative import build_chat_model
+from tutor.answering.thresholds import thresholds_for
 from tutor.clock import SystemClock
-from tutor.conversation import Defaults, Tutor
+from tutor.conversation import Assistant, Defaults
 from tutor.ingest.pipeline import Ingestor
-from tutor.ports import Clock, Embedder
+from tutor.ports import ChatModel, Clock, Embedder, VectorIndex
 from tutor.quiz.items import Item
 from tutor.quiz.service import QuizRules, QuizService
 from tutor.quiz.srs import SpacedRepetition
-from tutor.quiz.store import QuizStore
 from tutor.reminders.preferences import ReminderPreferences, ReminderRules
 from tutor.retrieval.adapter_training import refit
 from tutor.retrieval.catalog import Catalog
@@ -28,6 +28,9 @@ from tutor.retrieval.vector_index import ChromaIndex
 from tutor.settings import Settings
 from tutor.store.db import make_engine, migrate, session_factory
 from tutor.store.learners import LearnerStore
+from tutor.store.quiz import QuizStore
+from tutor.store.schema import at_head
+from tutor.store.unit_of_work import SqlUnitOfWork
 
 
 @dataclass
@@ -38,19 +41,21 @@ class App:
     engine: Engine
     sessions: sessionmaker[Session]
     embedder: Embedder
-    index: ChromaIndex
+    index: VectorIndex
     retriever: HybridRetriever
-    tutor: Tutor
+    assistant: Assistant
     ingestor: Ingestor
     questions: QuestionKeys
+    learners: LearnerStore
+    quiz_store: QuizStore
 
     def sync_quizzes(self, items: list[Item], banks: bool = True) -> tuple[int, int]:
         """Quiz items into the store, their questions into the search index, then the query adapter refitted on them
         (when the course or the questions changed); (items, retired)."""
-        result = self.tutor.quiz.store.sync_items(items, banks=banks)
-        self.questions.sync(self.tutor.quiz.store.active_items())
+        result = self.quiz_store.sync_items(items, banks=banks)
+        self.questions.sync(self.quiz_store.active_items())
         if self.settings.query_adapter:
-            catalog, now = self.retriever.catalog, self.tutor.clock.now()
+            catalog, now = self.retriever.catalog, self.assistant.clock.now()
             refit(self.sessions, self.embedder.name, catalog, self.index, self.questions, now)
         return result
 
@@ -59,21 +64,22 @@ def build(
     settings: Settings,
     embedder: Embedder | None = None,
     clock: Clock | None = None,
-    chat_model: Any = None,
+    chat_model: ChatModel | None = None,
+    index_factory: Callable[[str], VectorIndex] | None = None,
 ) -> App:
-    """Wire the tutor from settings; tests pass fakes for the embedder, clock and chat model."""
+    """Wire the tutor from settings; tests pass fakes for the embedder, clock and chat model, and may pass the vector
+    indexes: ``index_factory(kind)`` for "chunks", "questions" and "quiz-queries" (Chroma by default)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url())
-    migrate(engine)
+    if not at_head(engine):  # a migrated database starts without running Alembic
+        migrate(engine)
     sessions = session_factory(engine)
     embedder = embedder or make_embedder(settings.embedder)
-    index = ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url)
+    name, chroma_path, chroma_url = embedder.name, settings.chroma_path, settings.chroma_url
+    make_index = index_factory or (lambda kind: ChromaIndex(name, path=chroma_path, url=chroma_url, kind=kind))
+    index = make_index("chunks")
     questions = QuestionKeys(
-        embedder,
-        ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url, kind="questions"),
-        ChromaIndex(embedder.name, path=settings.chroma_path, url=settings.chroma_url, kind="quiz-queries")
-        if settings.query_adapter
-        else None,
+        embedder, make_index("questions"), make_index("quiz-queries") if settings.query_adapter else None
     )
     retriever = HybridRetriever(
         embedder,
@@ -89,10 +95,10 @@ def build(
     answerer = Answerer(
         retriever,
         CachingEmbedder(embedder),
-        settings.min_confidence,
+        thresholds_for(embedder.name, settings).same_language,
         settings.top_k,
         chat_model,
-        settings.cross_lingual_min_confidence,
+        thresholds_for(embedder.name, settings).cross_lingual,
     )
     defaults = Defaults(settings.default_lang, settings.default_level, settings.max_message_chars)
     learners = LearnerStore(sessions)
@@ -103,6 +109,8 @@ def build(
     prefs = ReminderPreferences(
         learners, ReminderRules(settings.default_timezone, settings.quiet_hours_start, settings.quiet_hours_end)
     )
-    tutor = Tutor(learners, answerer, clock or SystemClock(), defaults, quiz, prefs)
+    assistant = Assistant(learners, answerer, clock or SystemClock(), defaults, quiz, prefs, SqlUnitOfWork(sessions))
     ingestor = Ingestor(sessions, embedder, index)
-    return App(settings, engine, sessions, embedder, index, retriever, tutor, ingestor, questions)
+    return App(
+        settings, engine, sessions, embedder, index, retriever, assistant, ingestor, questions, learners, quiz_store
+    )

@@ -74,7 +74,7 @@ def quiz_import(
     from tutor.quiz.importers import Target, parse_csv, parse_gift
 
     a = _app()
-    levels = {m: int(m[1]) for m in a.tutor.quiz.modules()} | {m: int(m[1]) for m in _module_ids(a)}
+    levels = {m: int(m[1]) for m in a.assistant.quiz.modules()} | {m: int(m[1]) for m in _module_ids(a)}
     if not file.exists():
         console.print(f"[red]No such file:[/red] {file}")
         raise typer.Exit(2)
@@ -98,7 +98,7 @@ def quiz_leeches() -> None:
     """Items that keep slipping away (8 lapses or more), with how many learners they trouble."""
     from tutor.quiz.service import LEECH_LAPSES
 
-    rows = _app().tutor.quiz.store.leech_counts(LEECH_LAPSES)
+    rows = _app().quiz_store.leech_counts(LEECH_LAPSES)
     table = Table(title="Leeches")
     table.add_column("item")
     table.add_column("learners")
@@ -108,12 +108,9 @@ def quiz_leeches() -> None:
 
 
 def _module_ids(a: App) -> set[str]:
-    from sqlalchemy import select
+    from tutor.store.course import CourseRepository
 
-    from tutor.store.models import Document
-
-    with a.sessions() as s:
-        return {m for m in s.scalars(select(Document.module_id)) if re.match(r"^l[1-3]-", m)}
+    return {m for m in CourseRepository(a.sessions).module_ids() if re.match(r"^l[1-3]-", m)}
 
 
 @app.command()
@@ -138,7 +135,7 @@ def chat() -> None:
     if a.index.count() == 0 and (a.settings.knowledge_dir / "modules").exists():
         _ingest(a, a.settings.knowledge_dir / "modules")
         _sync_quizzes(a)
-    main(a.tutor)
+    main(a.assistant)
 
 
 @app.command()
@@ -150,6 +147,8 @@ def serve() -> None:
     from entrypoints.serve import serve as run_services
 
     a = _app()
+    for name in ("tutor", "entrypoints", "adapters"):  # what the services say about themselves; never message texts
+        logging.getLogger(name).setLevel(logging.INFO)
     try:
         services = configured_services(a)
     except NotConfigured as exc:
@@ -162,33 +161,61 @@ def serve() -> None:
 def evaluate(
     questions: Path = typer.Option(Path("evals/questions"), help="Folder of question files."),
     as_json: Path = typer.Option(None, "--json", help="Also write the figures as JSON to this file."),
-    tune: bool = typer.Option(False, help="Print MRR by BM25 weight and abstention by threshold instead."),
+    tune: bool = typer.Option(
+        False, help="Tune on the development set only: MRR by weights, abstention by threshold, and the picks."
+    ),
 ) -> None:
-    """Retrieval and abstention figures for BM25, dense and hybrid, side by side."""
-    from evals.harness import evaluate as run_eval
-    from evals.harness import load_questions
+    """Retrieval and abstention figures for BM25, dense and hybrid, on the development and held-out sets."""
+    from evals.harness import SPLIT_RULE, evaluate_splits, load_questions
     from evals.harness import tune as run_tune
 
     a = _app()
     if tune:
-        console.print_json(data=run_tune(a, load_questions(questions)))
+        result = run_tune(a, load_questions(questions))
+        console.print_json(data=result)
+        used = result["tuned_on"]
+        console.print(
+            f"Tuned on the development set only: {used['answerable']} answerable and {used['unanswerable']} "
+            f"unanswerable questions; {used['held_out_not_used']} held-out questions not used ({SPLIT_RULE}).",
+            highlight=False,
+        )
+        if as_json:
+            as_json.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+            console.print(f"Written to {as_json}")
         return
-    report = run_eval(a, load_questions(questions))
-    table = Table(title=f"Retrieval ({report['answerable']} answerable questions)")
-    for col in ("mode", "hit@1", "hit@5", "MRR"):
-        table.add_column(col)
-    for mode, m in report["retrieval"].items():
-        table.add_row(mode, f"{m['hit@1']:.3f}", f"{m['hit@5']:.3f}", f"{m['mrr']:.3f}")
+    report = evaluate_splits(a, load_questions(questions))
+    dev, test = report["dev"], report["test"]
+    table = Table(
+        title=f"Retrieval: dev {dev['answerable']} / held-out {test['answerable']} answerable questions",
+        highlight=False,
+    )
+    table.add_column("mode")
+    for col in ("hit@1", "hit@5", "MRR"):
+        table.add_column(f"{col} dev", justify="right")
+        table.add_column(f"{col} held-out", justify="right")
+    for mode in dev["retrieval"]:
+        m, h = dev["retrieval"][mode], test["retrieval"][mode]
+        cells = [f"{r[key]:.3f}" for key in ("hit@1", "hit@5", "mrr") for r in (m, h)]
+        table.add_row(mode, *cells)
     console.print(table)
-    for name, label in (("abstention", "Abstention"), ("abstention across languages", "Across languages")):
-        if name in report:
-            ab = report[name]
-            console.print(
-                f"{label}: {ab['right']:.1%} of {ab['unanswerable']} unanswerable questions (right), "
-                f"{ab['wrong']:.1%} of {report['answerable']} answerable ones (wrong); threshold {ab['threshold']}."
+    abst = Table(title="Abstention (right: unanswerable questions; wrong: answerable ones)", highlight=False)
+    for col in ("", "threshold", "right dev", "right held-out", "wrong dev", "wrong held-out"):
+        abst.add_column(col, justify="left" if not col else "right")
+    for name, label in (("abstention", "same language"), ("abstention across languages", "across languages")):
+        if name in dev:
+            d, h = dev[name], test[name]
+            abst.add_row(
+                label,
+                f"{d['threshold']}",
+                f"{d['right']:.1%} of {d['unanswerable']}",
+                f"{h['right']:.1%} of {h['unanswerable']}",
+                f"{d['wrong']:.1%} of {dev['answerable']}",
+                f"{h['wrong']:.1%} of {test['answerable']}",
             )
+    console.print(abst)
+    console.print(f"Split: {SPLIT_RULE}; nothing is tuned on the held-out set.", highlight=False)
     if as_json:
-        as_json.write_text(json.dumps(report, indent=2))
+        as_json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
         console.print(f"Written to {as_json}")
 
 

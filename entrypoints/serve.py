@@ -49,7 +49,7 @@ def configured_services(app: App) -> list[Service]:
             from adapters.telegram.app import TelegramService
 
             try:
-                services.append(TelegramService(app.tutor, telegram))
+                services.append(TelegramService(app.assistant, telegram))
             except ValueError as exc:
                 raise NotConfigured(str(exc)) from None
     if not services:
@@ -69,7 +69,7 @@ def reminder_dispatcher(app: App, outbox: PlatformOutboxes) -> ReminderDispatche
         platforms=outbox.platforms,
     )
     limiter = SpacedRateLimiter(settings.reminder_rate_per_s)
-    return ReminderDispatcher(app.sessions, outbox, app.tutor.clock, limiter, rules)
+    return ReminderDispatcher(app.sessions, outbox, app.assistant.clock, limiter, rules)
 
 
 async def serve(app: App, services: list[Service], stop: asyncio.Event | None = None) -> None:
@@ -87,7 +87,7 @@ async def serve(app: App, services: list[Service], stop: asyncio.Event | None = 
             started.append(service)
             log.info("serving %s", service.platform)
         outbox = PlatformOutboxes({s.platform: s.outbox for s in services})
-        scheduler = start_reminder_job(reminder_dispatcher(app, outbox), app.engine)
+        scheduler = start_reminder_job(reminder_dispatcher(app, outbox), app.engine, app.settings.reminder_every_s)
         await stop.wait()
     finally:
         if scheduler is not None:

@@ -37,7 +37,7 @@ async def main(out: Path | None) -> dict[str, object]:
         floor.append(time.perf_counter() - t0)
     for n, q in enumerate(questions):
         t0 = time.perf_counter()
-        await app.tutor.handle(Incoming("test", f"bench-{n % 50}", "bench", text=q.q, locale=q.lang))
+        await app.assistant.handle(Incoming("test", f"bench-{n % 50}", "bench", text=q.q, locale=q.lang))
         answer.append(time.perf_counter() - t0)
     report: dict[str, object] = {
         "embedder": app.embedder.name,
@@ -45,7 +45,7 @@ async def main(out: Path | None) -> dict[str, object]:
         "answer": _percentiles(answer),
     }
     print(f"embedder {report['embedder']}, {len(questions)} questions")
-    for name, label in (("floor", "query embedding + vector query"), ("answer", "Tutor.handle, end to end")):
+    for name, label in (("floor", "query embedding + vector query"), ("answer", "Assistant.handle, end to end")):
         p = report[name]
         print(f"{name:7}({label}): p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms")  # type: ignore[index]
     if out:

@@ -1,18 +1,25 @@
-"""Shared fixtures: a tutor wired on fakes over a fresh data directory, and a conversation harness."""
+"""Shared fixtures: a tutor wired on fakes over a fresh data directory, and a conversation harness.
+
+The fixture course is ingested and the quiz banks synced once per test session, into a template: a migrated SQLite
+file and in-memory vector indexes. Each test's ``app`` starts from a copy of both, without migrating or ingesting.
+Tests that need Chroma itself build their app with ``build`` (Chroma is the default index)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from entrypoints.bootstrap import App, build
-from tests.fakes import FakeEmbedder, FixedClock
+from tests.fakes import FakeEmbedder, FixedClock, InMemoryVectorIndex
 from tutor.domain import Incoming, Reply
 from tutor.quiz.items import load_banks
 from tutor.settings import Settings
@@ -40,12 +47,48 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
+@dataclass(frozen=True)
+class Template:
+    """The fixture course ingested and the quiz banks synced, with the fake embedder: the SQLite file and the
+    vector indexes by kind, to be copied by each test."""
+
+    sqlite: Path
+    indexes: dict[str, InMemoryVectorIndex]
+
+    def indexes_copy(self) -> dict[str, InMemoryVectorIndex]:
+        return {kind: index.clone() for kind, index in self.indexes.items()}
+
+
+def _memory_indexes(indexes: dict[str, InMemoryVectorIndex]) -> Callable[[str], InMemoryVectorIndex]:
+    return lambda kind: indexes.setdefault(kind, InMemoryVectorIndex())
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    settings = make_settings(tmp_path_factory.mktemp("template"))
+    indexes: dict[str, InMemoryVectorIndex] = {}
+    a = build(settings, embedder=FakeEmbedder(), clock=FixedClock(), index_factory=_memory_indexes(indexes))
+    try:
+        report = a.ingestor.ingest(FIXTURE_COURSE, a.assistant.clock.now())
+        assert not report.errors
+        a.sync_quizzes(load_banks(FIXTURE_QUIZZES))
+    finally:
+        a.engine.dispose()  # the last connection closed: SQLite folds its write-ahead log into the file
+    return Template(settings.sqlite_path, indexes)
+
+
+def app_from_template(template: Template, tmp: Path, clock: FixedClock, **build_args: Any) -> App:
+    """An app over a copy of the template: the SQLite file in tmp's data directory, the indexes cloned."""
+    settings = make_settings(tmp)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template.sqlite, settings.sqlite_path)
+    indexes = template.indexes_copy()
+    return build(settings, embedder=FakeEmbedder(), clock=clock, index_factory=_memory_indexes(indexes), **build_args)
+
+
 @pytest.fixture
-def app(tmp_path: Path, clock: FixedClock) -> Iterator[App]:
-    a = build(make_settings(tmp_path), embedder=FakeEmbedder(), clock=clock)
-    report = a.ingestor.ingest(FIXTURE_COURSE, clock.now())
-    assert not report.errors
-    a.sync_quizzes(load_banks(FIXTURE_QUIZZES))
+def app(template: Template, tmp_path: Path, clock: FixedClock) -> Iterator[App]:
+    a = app_from_template(template, tmp_path, clock)
     yield a
     a.engine.dispose()
 
@@ -59,10 +102,12 @@ class Harness:
         self.locale = locale
 
     async def say(self, text: str) -> list[Reply]:
-        return await self.app.tutor.handle(Incoming("test", self.learner, "chat-1", text=text, locale=self.locale))
+        return await self.app.assistant.handle(Incoming("test", self.learner, "chat-1", text=text, locale=self.locale))
 
     async def press(self, data: str) -> list[Reply]:
-        return await self.app.tutor.handle(Incoming("test", self.learner, "chat-1", button=data, locale=self.locale))
+        return await self.app.assistant.handle(
+            Incoming("test", self.learner, "chat-1", button=data, locale=self.locale)
+        )
 
 
 @pytest.fixture

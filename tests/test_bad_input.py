@@ -19,9 +19,9 @@ BAD_INPUTS = {
 
 
 def _snapshot(app: App) -> list[tuple[str, str]]:
-    learner = app.tutor.learners.find("test", "alice")
+    learner = app.assistant.learners.find("test", "alice")
     assert learner is not None
-    return [(e.role, e.text) for e in app.tutor.learners.transcript(learner.id)]
+    return [(e.role, e.text) for e in app.assistant.learners.transcript(learner.id)]
 
 
 @pytest.mark.parametrize("name", list(BAD_INPUTS))

@@ -76,7 +76,9 @@ async def test_tutor_answers_with_chroma_server(chroma_url: str, tmp_path: Path)
     try:
         app.ingestor.ingest(FIXTURE_COURSE, clock.now())
         assert not (tmp_path / "data" / "chroma").exists()
-        [reply] = await app.tutor.handle(Incoming("test", "u1", "c1", text="C'est quoi le biais d'automatisation ?"))
+        [reply] = await app.assistant.handle(
+            Incoming("test", "u1", "c1", text="C'est quoi le biais d'automatisation ?")
+        )
         assert reply.kind == "answer" and reply.citations[0].section_id == "automation-bias"
     finally:
         app.engine.dispose()

@@ -38,7 +38,7 @@ async def test_buttons_set_language_and_level(harness: Harness, app: App) -> Non
     await harness.press("lang:en")
     [reply] = await harness.press("level:3")
     assert "level 3" in reply.text.lower()
-    learner = app.tutor.learners.find("test", "alice")
+    learner = app.assistant.learners.find("test", "alice")
     assert learner is not None and learner.lang == "en" and learner.level == 3
 
 
@@ -47,7 +47,7 @@ async def test_off_topic_question_abstains_and_is_recorded(harness: Harness, app
     assert reply.kind == "abstention"
     assert "ne trouve pas" in reply.text
     assert not reply.citations
-    assert [q.text for q in app.tutor.learners.unanswered()] == ["Quelle est la recette de la tarte tatin ?"]
+    assert [q.text for q in app.assistant.learners.unanswered()] == ["Quelle est la recette de la tarte tatin ?"]
 
 
 async def test_help_lists_commands(harness: Harness) -> None:
@@ -70,10 +70,10 @@ async def test_export_then_delete_removes_everything(harness: Harness, app: App)
     [confirm] = await harness.say("/delete")
     assert {b.data for b in confirm.buttons} == {"delete:yes", "delete:no"}
     await harness.press("delete:no")
-    assert app.tutor.learners.find("test", "alice") is not None
+    assert app.assistant.learners.find("test", "alice") is not None
     [done] = await harness.press("delete:yes")
     assert "effacé" in done.text
-    assert app.tutor.learners.find("test", "alice") is None
+    assert app.assistant.learners.find("test", "alice") is None
 
 
 async def test_locale_sets_first_language(app: App) -> None:
@@ -102,12 +102,12 @@ async def test_in_a_group_answers_stay_public_and_personal_replies_go_private(ap
     def said(text: str, chat: str) -> Incoming:
         return Incoming("test", "gaby", chat, text=text, locale="fr", group=chat == "group-9")
 
-    await app.tutor.handle(said("/start", "private-gaby"))
-    answer = await app.tutor.handle(said("c'est quoi le biais d'automatisation ?", "group-9"))
+    await app.assistant.handle(said("/start", "private-gaby"))
+    answer = await app.assistant.handle(said("c'est quoi le biais d'automatisation ?", "group-9"))
     assert [r.private for r in answer] == [False] and answer[0].kind == "answer"
 
-    notice, *personal = await app.tutor.handle(said("/quiz", "group-9"))
+    notice, *personal = await app.assistant.handle(said("/quiz", "group-9"))
     assert notice.text == t("sent_in_private", "fr") and not notice.private
     assert personal and all(r.private for r in personal)
-    learner = app.tutor.learners.find("test", "gaby")
+    learner = app.assistant.learners.find("test", "gaby")
     assert learner is not None and learner.chat_id == "private-gaby"  # reminders never go to the group

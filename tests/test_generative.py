@@ -6,22 +6,19 @@ from pathlib import Path
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from entrypoints.bootstrap import build
-from tests.conftest import FIXTURE_COURSE, Harness, make_settings
-from tests.fakes import FakeEmbedder, FixedClock
+from tests.conftest import Harness, Template, app_from_template
+from tests.fakes import FixedClock
+from tutor.ports import ChatModel
 from tutor.store.models import LogEntry
 
 
-def _harness(tmp_path: Path, responses: list[str]) -> Harness:
-    clock = FixedClock()
-    model = FakeListChatModel(responses=responses)
-    app = build(make_settings(tmp_path), embedder=FakeEmbedder(), clock=clock, chat_model=model)
-    app.ingestor.ingest(FIXTURE_COURSE, clock.now())
-    return Harness(app)
+def _harness(template: Template, tmp_path: Path, responses: list[str]) -> Harness:
+    model: ChatModel = FakeListChatModel(responses=responses)  # a LangChain chat model is a ChatModel as it is
+    return Harness(app_from_template(template, tmp_path, FixedClock(), chat_model=model))
 
 
-async def test_generated_answer_keeps_only_cited_passages(tmp_path: Path) -> None:
-    h = _harness(tmp_path, ["C'est suivre la machine même quand elle se trompe [2]."])
+async def test_generated_answer_keeps_only_cited_passages(template: Template, tmp_path: Path) -> None:
+    h = _harness(template, tmp_path, ["C'est suivre la machine même quand elle se trompe [2]."])
     [reply] = await h.say("C'est quoi le biais d'automatisation ?")
     assert reply.kind == "answer"
     assert reply.text == "C'est suivre la machine même quand elle se trompe [1]."
@@ -29,16 +26,16 @@ async def test_generated_answer_keeps_only_cited_passages(tmp_path: Path) -> Non
     h.app.engine.dispose()
 
 
-async def test_model_saying_not_in_course_makes_tutor_abstain(tmp_path: Path) -> None:
-    h = _harness(tmp_path, ["NOT_IN_COURSE"])
+async def test_model_saying_not_in_course_makes_tutor_abstain(template: Template, tmp_path: Path) -> None:
+    h = _harness(template, tmp_path, ["NOT_IN_COURSE"])
     [reply] = await h.say("C'est quoi le biais d'automatisation ?")
     assert reply.kind == "abstention"
-    assert len(h.app.tutor.learners.unanswered()) == 1
+    assert len(h.app.assistant.learners.unanswered()) == 1
     h.app.engine.dispose()
 
 
-async def test_uncited_or_invented_citation_falls_back_to_extractive(tmp_path: Path) -> None:
-    h = _harness(tmp_path, ["Une réponse sans source.", "Voir le passage [9]."])
+async def test_uncited_or_invented_citation_falls_back_to_extractive(template: Template, tmp_path: Path) -> None:
+    h = _harness(template, tmp_path, ["Une réponse sans source.", "Voir le passage [9]."])
     for _ in range(2):
         [reply] = await h.say("C'est quoi le biais d'automatisation ?")
         assert reply.kind == "answer"

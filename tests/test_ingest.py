@@ -15,6 +15,7 @@ from tests.fakes import FakeEmbedder
 from tutor.ingest.chunking import chunk_markdown
 from tutor.ingest.pipeline import Ingestor
 from tutor.retrieval.vector_index import ChromaIndex
+from tutor.store.course import CourseRepository
 from tutor.store.db import make_engine, migrate, session_factory
 from tutor.store.models import Chunk, Document
 
@@ -50,7 +51,7 @@ def ingestor(tmp_path: Path) -> Iterator[tuple[Ingestor, object]]:
     migrate(engine)
     sessions = session_factory(engine)
     index = ChromaIndex("fake", path=tmp_path / "chroma")
-    yield Ingestor(sessions, FakeEmbedder(), index), sessions
+    yield Ingestor(CourseRepository(sessions), FakeEmbedder(), index), sessions
     engine.dispose()
 
 
@@ -133,3 +134,11 @@ def test_chunks_follow_headings_and_anchor_ids() -> None:
     assert {s.section_id for s in sections} == {"first", "second"}
     assert all(len(s.text) <= 1200 for s in sections)
     assert any(s.title == "Premier › Détail" for s in sections)
+
+
+def test_retrieval_and_ingest_leave_sql_to_the_store() -> None:
+    from tests.test_architecture import ROOT, imported_roots
+
+    for layer in ("tutor/retrieval", "tutor/ingest"):
+        for path in sorted((ROOT / layer).rglob("*.py")):
+            assert "sqlalchemy" not in imported_roots(path), path

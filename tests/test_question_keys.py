@@ -106,7 +106,7 @@ async def test_a_question_in_the_other_language_is_held_to_the_cross_lingual_thr
     )
 
     class OnePassage:
-        def search(self, *args: Any) -> list[Passage]:
+        def search(self, *args: Any, **kwargs: Any) -> list[Passage]:
             return [passage]
 
     answerer = Answerer(OnePassage(), FakeEmbedder(), 0.855, cross_lingual_min_confidence=0.825)  # type: ignore[arg-type]
@@ -115,3 +115,17 @@ async def test_a_question_in_the_other_language_is_held_to_the_cross_lingual_thr
     undetected = await answerer.answer("machine ?", Filters("fr"), query_lang=None)
     assert not asked_in_english.abstained and asked_in_english.citations
     assert asked_in_french.abstained and undetected.abstained
+
+
+async def test_the_question_is_embedded_once_per_answer(app: App) -> None:
+    """Retrieval (chunks and quiz questions) and the extractive answer share one query vector; the sentences of the
+    passages are embedded as passages, which is another matter."""
+    from tests.conftest import Harness
+    from tests.fakes import FakeEmbedder
+
+    assert isinstance(app.embedder, FakeEmbedder)
+    app.embedder.queries.clear()
+    question = "C'est quoi le biais d'automatisation ?"
+    [reply] = await Harness(app).say(question)
+    assert reply.kind == "answer" and reply.citations
+    assert app.embedder.queries == [question]

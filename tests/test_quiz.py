@@ -23,7 +23,7 @@ def app(tmp_path: Path, clock: FixedClock, database_url: str) -> Iterator[App]:
     """The conversation harness's tutor, on SQLite and on PostgreSQL."""
     a = build(make_settings(tmp_path, database_url=database_url), embedder=FakeEmbedder(), clock=clock)
     a.ingestor.ingest(FIXTURE_COURSE, clock.now())
-    a.tutor.quiz.store.sync_items(load_banks(FIXTURE_QUIZZES))
+    a.quiz_store.sync_items(load_banks(FIXTURE_QUIZZES))
     yield a
     a.engine.dispose()
 
@@ -83,7 +83,7 @@ async def test_other_learners_button_and_stale_button(harness: Harness, app: App
 
 async def test_removed_item_is_reported(harness: Harness, app: App) -> None:
     [q] = await harness.say("/quiz")
-    app.tutor.quiz.store.sync_items([])  # the bank no longer has it
+    app.quiz_store.sync_items([])  # the bank no longer has it
     [reply] = await harness.press(_option_button(q, "B"))
     assert "retirée" in reply.text
     assert _reviews(app) == 0
@@ -117,7 +117,7 @@ async def test_new_items_per_day_limit(tmp_path: Path) -> None:
     clock = FixedClock()
     app = build(make_settings(tmp_path, new_items_per_day=1), embedder=FakeEmbedder(), clock=clock)
     app.ingestor.ingest(FIXTURE_COURSE, clock.now())
-    app.tutor.quiz.store.sync_items(load_banks(FIXTURE_QUIZZES))
+    app.quiz_store.sync_items(load_banks(FIXTURE_QUIZZES))
     h = Harness(app)
     [q] = await h.say("/quiz")
     [a] = await h.press(_option_button(q, "B"))
@@ -131,7 +131,7 @@ async def test_restart_in_the_middle_of_a_session(tmp_path: Path, database_url: 
     settings = make_settings(tmp_path, database_url=database_url)
     first = build(settings, embedder=FakeEmbedder(), clock=clock)
     first.ingestor.ingest(FIXTURE_COURSE, clock.now())
-    first.tutor.quiz.store.sync_items(load_banks(FIXTURE_QUIZZES))
+    first.quiz_store.sync_items(load_banks(FIXTURE_QUIZZES))
     [q] = await Harness(first).say("/quiz")
     first.engine.dispose()
     second = build(settings, embedder=FakeEmbedder(), clock=clock)  # the process came back
@@ -148,12 +148,12 @@ async def test_poll_answers_come_back_by_poll_id(app: App) -> None:
     h = Harness(app, learner="pollster")
     [q] = await h.say("/quiz")
     assert q.poll is not None
-    await app.tutor.poll_sent("test", "poll-123", "pollster", q.poll.token)
+    await app.assistant.poll_sent("test", "poll-123", "pollster", q.poll.token)
     from tutor.domain import Incoming
 
-    [a] = await app.tutor.handle(Incoming("test", "pollster", "c", poll_id="poll-123", poll_option=1))
+    [a] = await app.assistant.handle(Incoming("test", "pollster", "c", poll_id="poll-123", poll_option=1))
     assert a.text.startswith("✅")
-    [stale] = await app.tutor.handle(Incoming("test", "pollster", "c", poll_id="unknown", poll_option=1))
+    [stale] = await app.assistant.handle(Incoming("test", "pollster", "c", poll_id="unknown", poll_option=1))
     assert "plus valable" in stale.text
 
 
@@ -241,4 +241,4 @@ def test_leech_counts_for_tutors(app: App) -> None:
         s.add(learner)
         s.flush()
         s.add(Card(learner_id=learner.id, item_id="l1-99-q02", fsrs="{}", due=now, lapses=9, created_at=now))
-    assert app.tutor.quiz.store.leech_counts(8) == [("l1-99-q02", 1)]
+    assert app.quiz_store.leech_counts(8) == [("l1-99-q02", 1)]

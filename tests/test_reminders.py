@@ -27,18 +27,18 @@ def rapp(tmp_path: Path, database_url: str) -> Iterator[App]:
     clock = FixedClock(MORNING)
     a = build(make_settings(tmp_path, database_url=database_url), embedder=FakeEmbedder(), clock=clock)
     a.ingestor.ingest(FIXTURE_COURSE, clock.now())
-    a.tutor.quiz.store.sync_items(load_banks(FIXTURE_QUIZZES))
+    a.quiz_store.sync_items(load_banks(FIXTURE_QUIZZES))
     yield a
     a.engine.dispose()
 
 
 def _dispatcher(app: App, outbox: InMemoryOutbox, name: str = "d1", lease_min: int = 5) -> ReminderDispatcher:
     rules = DispatchRules(lease=timedelta(minutes=lease_min))
-    return ReminderDispatcher(app.sessions, outbox, app.tutor.clock, NoRateLimit(), rules, name)
+    return ReminderDispatcher(app.sessions, outbox, app.assistant.clock, NoRateLimit(), rules, name)
 
 
 def _clock(app: App) -> FixedClock:
-    clock = app.tutor.clock
+    clock = app.assistant.clock
     assert isinstance(clock, FixedClock)
     return clock
 
@@ -168,25 +168,36 @@ async def test_bad_reminder_and_timezone_input(rapp: App) -> None:
     assert "America/Montreal" in ok.text
 
 
-async def test_apscheduler_job_runs_the_dispatcher_from_the_database_job_store(rapp: App) -> None:
+async def test_reminder_job_runs_the_dispatcher_only_while_leading(rapp: App) -> None:
     from sqlalchemy import inspect
 
     from tutor.reminders.job import JOB_ID, start_reminder_job
+    from tutor.reminders.leadership import ReminderLeadership
 
     outbox = InMemoryOutbox()
     await _subscribe(rapp, "ivy")
     _clock(rapp).advance(hours=1)
-    scheduler = start_reminder_job(_dispatcher(rapp, outbox), rapp.engine, every_s=0.2)
+    other = ReminderLeadership.for_engine(rapp.engine)  # another process of the deployment leads
     try:
-        for _ in range(50):
-            if outbox.sent:
-                break
-            await asyncio.sleep(0.1)
-        assert len(outbox.to("ivy")) == 1
-        assert "apscheduler_jobs" in inspect(rapp.engine).get_table_names()
-        assert scheduler.get_job(JOB_ID) is not None
+        assert other.try_acquire()
+        scheduler = start_reminder_job(_dispatcher(rapp, outbox), rapp.engine, every_s=0.2)
+        try:
+            assert scheduler.get_job(JOB_ID) is not None
+            await asyncio.sleep(0.7)
+            assert outbox.sent == []  # a follower ticks but does not dispatch
+            other.release()  # the leader steps down: this process takes over on its next tick
+            for _ in range(50):
+                if outbox.sent:
+                    break
+                await asyncio.sleep(0.1)
+            assert len(outbox.to("ivy")) == 1
+            assert not other.try_acquire()
+            assert "apscheduler_jobs" not in inspect(rapp.engine).get_table_names()  # no shared job store
+        finally:
+            scheduler.shutdown(wait=False)
+        assert other.try_acquire()  # shutting the scheduler down gave the leadership up
     finally:
-        scheduler.shutdown(wait=False)
+        other.close()
 
 
 async def test_rate_limiter_keeps_rate_and_never_bursts() -> None:
@@ -208,7 +219,7 @@ async def test_dispatcher_only_plans_its_platforms(rapp: App) -> None:
     await _subscribe(rapp, "jo")
     _clock(rapp).advance(hours=1)
     rules = DispatchRules(platforms=("telegram",))
-    dispatcher = ReminderDispatcher(rapp.sessions, outbox, rapp.tutor.clock, NoRateLimit(), rules, "tg")
+    dispatcher = ReminderDispatcher(rapp.sessions, outbox, rapp.assistant.clock, NoRateLimit(), rules, "tg")
     assert (await dispatcher.tick()).planned == 0
 
 

@@ -79,12 +79,12 @@ def test_log_keeps_order_and_citations_and_forget_deletes_all(store: LearnerStor
     other = store.get_or_create("discord", "8", "fr", 1, NOW)
     cite = Citation("m", "Module", "s", "Section", "path#s")
     store.log(learner.id, "learner", "question ?", NOW)
-    store.log(learner.id, "tutor", "réponse", NOW, kind="answer", citations=(cite,))
+    store.log(learner.id, "assistant", "réponse", NOW, kind="answer", citations=(cite,))
     store.log(other.id, "learner", "autre", NOW)
     store.record_unanswered(learner.id, "hors sujet", "fr", 0.1, NOW)
     log = store.transcript(learner.id)
-    assert [(e.role, e.text) for e in log] == [("learner", "question ?"), ("tutor", "réponse")]
-    assert '"section_id": "s"' in log[1].citations
+    assert [(e.role, e.text) for e in log] == [("learner", "question ?"), ("assistant", "réponse")]
+    assert log[1].citations == (cite,) and log[0].citations == ()
     store.forget(learner.id)
     assert store.find("discord", "7") is None
     assert store.transcript(learner.id) == []

@@ -38,26 +38,26 @@ GROUP_ID = -1001987654321
 GROUP: dict[str, Any] = {"id": GROUP_ID, "title": "CAIRE L1 — groupe B", "type": "supergroup"}
 
 
-class SeenTutor:
-    """The real tutor, with a record of what reached it."""
+class SeenAssistant:
+    """The real assistant, with a record of what reached it."""
 
     def __init__(self, app: App) -> None:
-        self.tutor = app.tutor
+        self.assistant = app.assistant
         self.seen: list[Incoming] = []
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         self.seen.append(incoming)
-        return await self.tutor.handle(incoming)
+        return await self.assistant.handle(incoming)
 
     async def poll_sent(self, platform: str, poll_id: str, learner_id: str, token: str) -> None:
-        await self.tutor.poll_sent(platform=platform, poll_id=poll_id, learner_id=learner_id, token=token)
+        await self.assistant.poll_sent(platform=platform, poll_id=poll_id, learner_id=learner_id, token=token)
 
 
 @dataclass
 class Bot:
     fake: FakeTelegram
     application: Application  # type: ignore[type-arg]
-    tutor: SeenTutor
+    assistant: SeenAssistant
     settings: TelegramSettings
     app: App
 
@@ -73,9 +73,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 async def bot(app: App, fake: FakeTelegram) -> AsyncIterator[Bot]:
     settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url)
-    tutor = SeenTutor(app)
-    async with polling(build_application(tutor, settings), ALLOWED_UPDATES) as application:
-        yield Bot(fake, application, tutor, settings, app)
+    assistant = SeenAssistant(app)
+    async with polling(build_application(assistant, settings), ALLOWED_UPDATES) as application:
+        yield Bot(fake, application, assistant, settings, app)
 
 
 def visible(sent_html: str) -> str:
@@ -105,7 +105,7 @@ async def test_start_question_and_button_press(bot: Bot) -> None:
     fake.push(private_message(alice, "/start"))
     (welcome,) = await fake.wait_for("sendMessage", 1001)
     assert welcome.params["parse_mode"] == "HTML"
-    assert "bienvenue dans le tuteur CAIRE" in welcome.params["text"]
+    assert "l'assistant CAIRE" in welcome.params["text"]
     assert list(keyboard(welcome.params)) == ["Français", "English", "Niveau 1", "Niveau 2", "Niveau 3"]
     assert fake.calls_to("sendChatAction", 1001)[0].params["action"] == "typing"
 
@@ -123,7 +123,7 @@ async def test_start_question_and_button_press(bot: Bot) -> None:
     assert "reply_markup" not in fake.messages[(1001, welcome.result["message_id"])]
     switched = (await fake.wait_for("sendMessage", 1001, count=3))[-1].params["text"]
     assert switched == t("lang_set", "en")
-    assert bot.tutor.seen[-1] == Incoming("telegram", "1001", "1001", button="lang:en", locale="fr")
+    assert bot.assistant.seen[-1] == Incoming("telegram", "1001", "1001", button="lang:en", locale="fr")
 
 
 async def test_group_chat_mentions_and_refused_buttons(bot: Bot) -> None:
@@ -134,7 +134,7 @@ async def test_group_chat_mentions_and_refused_buttons(bot: Bot) -> None:
     (answer,) = await fake.wait_for("sendMessage", GROUP_ID)
     assert answer.params["reply_parameters"]["message_id"] == 11
     assert "suivre la suggestion d'une machine" in answer.params["text"]
-    assert [i.text for i in bot.tutor.seen] == ["c'est quoi le biais d'automatisation ?"]  # Hugo's never reached it
+    assert [i.text for i in bot.assistant.seen] == ["c'est quoi le biais d'automatisation ?"]  # Hugo's never reached it
 
     fake.push(group_message(nadia, f"/start@{BOT_USERNAME}", 12))  # personal: answered in private
     notice, invite = (await fake.wait_for("sendMessage", GROUP_ID, count=3))[1:]
@@ -145,7 +145,7 @@ async def test_group_chat_mentions_and_refused_buttons(bot: Bot) -> None:
     fake.push(group_message(nadia, f"/start@{BOT_USERNAME}", 13))
     (welcome,) = await fake.wait_for("sendMessage", 2001)
     buttons = keyboard(welcome.params)
-    seen_before = len(bot.tutor.seen)
+    seen_before = len(bot.assistant.seen)
 
     fake.push(fake.new_callback(hugo, welcome.result, buttons["English"]))  # made for Nadia
     signature = buttons["Niveau 1"].split("|")[0]
@@ -155,13 +155,13 @@ async def test_group_chat_mentions_and_refused_buttons(bot: Bot) -> None:
         (True, t("unknown_button", "en")),
         (True, t("unknown_button", "fr")),
     ]
-    assert len(bot.tutor.seen) == seen_before  # neither reached the core
+    assert len(bot.assistant.seen) == seen_before  # neither reached the core
     assert not fake.calls_to("editMessageReplyMarkup") and len(fake.calls_to("sendMessage", 2001)) == 1
 
     fake.push(fake.new_callback(nadia, welcome.result, buttons["Niveau 1"]))
     await fake.wait_for("editMessageReplyMarkup", 2001)
     await fake.wait_for("sendMessage", 2001, count=2)
-    assert bot.tutor.seen[-1] == Incoming("telegram", "2001", "2001", button="level:1", locale="fr")
+    assert bot.assistant.seen[-1] == Incoming("telegram", "2001", "2001", button="level:1", locale="fr")
 
 
 async def test_outbox_pushes_and_reports_blocked_learners(bot: Bot) -> None:
@@ -170,7 +170,7 @@ async def test_outbox_pushes_and_reports_blocked_learners(bot: Bot) -> None:
     for learner in (chloe, dan, eve):
         fake.add_private_chat(learner)
     fake.blocked.add(3002)
-    outbox = TelegramOutbox.for_bot(bot.application.bot, bot.tutor, bot.settings)
+    outbox = TelegramOutbox.for_bot(bot.application.bot, bot.assistant, bot.settings)
     reminder = Reply("Vous avez 3 questions à revoir aujourd'hui.", buttons=(Button("Commencer", "quiz:start"),))
 
     assert await outbox.send(Recipient("telegram", "3001", "3001"), [reminder]) == Delivery.SENT
@@ -195,7 +195,7 @@ async def test_a_10000_character_reply_is_sent_in_parts_within_the_limit(bot: Bo
     paragraphs = [f"§{n} " + ("Le biais d'automatisation <est> un risque & un sujet. " * 24).strip() for n in range(8)]
     reply = Reply("\n\n".join(paragraphs), buttons=(Button("Suite", "quiz:next"),))
     assert len(reply.text) > 10_000
-    sender = TelegramSender(bot.application.bot, CallbackSigner.from_settings(None, TOKEN), bot.tutor)
+    sender = TelegramSender(bot.application.bot, CallbackSigner.from_settings(None, TOKEN), bot.assistant)
 
     await sender.send(Target(4001, 4001), [reply])
 
@@ -261,7 +261,7 @@ def _reviews(bot: Bot, learner_id: str) -> int:
 
 async def test_quiz_poll_answered_over_the_real_core(app: App, fake: FakeTelegram) -> None:
     settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url, quiz_mode="poll")
-    async with polling(build_application(app.tutor, settings), ALLOWED_UPDATES):
+    async with polling(build_application(app.assistant, settings), ALLOWED_UPDATES):
         learner = user(7101, "Malo", "fr")
         fake.push(private_message(learner, "/quiz"))
         sent = await _first_question(fake, 7101)
@@ -298,7 +298,7 @@ async def test_a_reminder_pushed_by_the_real_dispatcher_starts_a_quiz(bot: Bot, 
     learner = user(7201, "Lina", "fr")
     fake.push(private_message(learner, "/reminder 10:30"))
     await fake.wait_for("sendMessage", 7201)
-    outbox = TelegramOutbox.for_bot(bot.application.bot, bot.tutor, bot.settings)
+    outbox = TelegramOutbox.for_bot(bot.application.bot, bot.assistant, bot.settings)
     rules = DispatchRules(platforms=("telegram",))
     dispatcher = ReminderDispatcher(bot.app.sessions, outbox, clock, NoRateLimit(), rules, "tg")
     clock.advance(hours=1)  # 11:00 in Paris

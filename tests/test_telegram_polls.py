@@ -1,6 +1,6 @@
 """Native quiz polls: sendPoll as Bot API 10 / PTB 22.8 want it, ``poll_sent`` reported, poll answers -> Incoming.
 
-The core's side of polls is exercised elsewhere; here a stand-in with ``handle`` and ``poll_sent`` plays the tutor.
+The core's side of polls is exercised elsewhere; here a stand-in with ``handle`` and ``poll_sent`` plays the assistant.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 async def test_poll_mode_sends_a_native_quiz_and_routes_its_answer(tmp_path: Path, fake: FakeTelegram) -> None:
-    tutor = StandInTutor()
+    assistant = StandInTutor()
     settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url, quiz_mode="poll")
-    async with polling(build_application(tutor, settings), ALLOWED_UPDATES):
+    async with polling(build_application(assistant, settings), ALLOWED_UPDATES):
         learner = user(6001, "Maya", "fr")
         fake.push(private_message(learner, "/quiz"))
         (sent,) = await fake.wait_for("sendPoll", 6001)
@@ -65,22 +65,22 @@ async def test_poll_mode_sends_a_native_quiz_and_routes_its_answer(tmp_path: Pat
         assert len(params["explanation"]) <= 200 and params["explanation"].startswith("Le biais d'automatisation")
         assert not fake.calls_to("sendMessage", 6001)  # the poll replaces the text and its buttons
         poll_id = sent.result["poll"]["id"]
-        assert tutor.polls == [("telegram", poll_id, "6001", "tok-7")]
+        assert assistant.polls == [("telegram", poll_id, "6001", "tok-7")]
 
         answer = {"poll_id": poll_id, "user": learner, "option_ids": [1], "option_persistent_ids": ["1"]}
         fake.push({"poll_answer": answer})
         (feedback,) = await fake.wait_for("sendMessage", 6001)
         assert feedback.params["text"] == "Bonne réponse !"
-        assert tutor.handled[-1] == Incoming("telegram", "6001", "6001", poll_id=poll_id, poll_option=1, locale="fr")
+        assert assistant.handled[-1] == Incoming("telegram", "6001", "6001", poll_id=poll_id, poll_option=1, locale="fr")
 
 
 async def test_buttons_mode_ignores_the_poll(tmp_path: Path, fake: FakeTelegram) -> None:
-    tutor = StandInTutor()
+    assistant = StandInTutor()
     settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url)
     assert settings.quiz_mode == "buttons"
-    async with polling(build_application(tutor, settings), ALLOWED_UPDATES):
+    async with polling(build_application(assistant, settings), ALLOWED_UPDATES):
         fake.push(private_message(user(6002, "Noé"), "/quiz"))
         (question,) = await fake.wait_for("sendMessage", 6002)
         rows = question.params["reply_markup"]["inline_keyboard"]
         assert [b["text"] for row in rows for b in row] == ["A", "B", "C"]
-        assert not fake.calls_to("sendPoll") and not tutor.polls
+        assert not fake.calls_to("sendPoll") and not assistant.polls

@@ -112,14 +112,14 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 async def test_a_slow_answer_shows_typing_and_blocks_no_one(tmp_path: Path, fake: FakeTelegram) -> None:
-    tutor = SlowTutor()
+    assistant = SlowTutor()
     settings = TelegramSettings(_env_file=None, token=TOKEN, api_url=fake.base_url)
-    async with polling(build_application(tutor, settings), ALLOWED_UPDATES):
+    async with polling(build_application(assistant, settings), ALLOWED_UPDATES):
         fake.push(private_message(user(8001), "slow"))
         await fake.wait_for("sendChatAction", 8001)
         fake.push(private_message(user(8002), "fast"))
         (fast,) = await fake.wait_for("sendMessage", 8002)  # answered while 8001 is still waiting
         assert fast.params["text"] == "re: fast" and not fake.calls_to("sendMessage", 8001)
-        tutor.release.set()
+        assistant.release.set()
         (slow,) = await fake.wait_for("sendMessage", 8001)
         assert slow.params["text"] == "re: slow"

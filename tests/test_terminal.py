@@ -13,7 +13,7 @@ from entrypoints.bootstrap import App
 async def test_terminal_script(app: App) -> None:
     out = io.StringIO()
     console = Console(file=out, width=200, highlight=False)
-    await run(app.tutor, ["/start", "2", "What is automation bias?", "/quit", "never read"], console)
+    await run(app.assistant, ["/start", "2", "What is automation bias?", "/quit", "never read"], console)
     text = out.getvalue()
     assert "1) Français" in text
     assert "OK, I will answer in English" in text

@@ -1,4 +1,4 @@
-"""The commands learners can type, for help texts and for platforms' command menus."""
+"""The registry of commands learners can type: for routing, help texts and platforms' command menus."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("progress", "cmd_progress"),
     Command("reminder", "cmd_reminder"),
     Command("timezone", "cmd_timezone"),
+    Command("cancel", "cmd_cancel"),
     Command("export", "cmd_export"),
     Command("delete", "cmd_delete"),
 )

@@ -1,28 +1,50 @@
-"""The core's one entry point for learner traffic: ``Tutor.handle(Incoming) -> list[Reply]``."""
+"""The core's one entry point for learner traffic: ``Assistant.handle(Incoming) -> list[Reply]``.
+
+A message is handled in three steps: it is routed with reads only (to a command, a button's owner, the active mode,
+or the course as a question); a question is answered with no transaction open (retrieval and the optional chat
+model may be slow); then one unit of work applies it, so that all it changes is committed together.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 
+from tutor.account import Account
 from tutor.answering.answerer import Answer, Answerer
-from tutor.commands import COMMANDS, command_list
-from tutor.domain import Button, Incoming, Reply, ReplyKind
+from tutor.buttons import (
+    Cancel,
+    ConfirmDelete,
+    Explain,
+    KeepData,
+    Payload,
+    QuizNext,
+    QuizOption,
+    QuizStart,
+    SetLang,
+    SetLevel,
+    decode,
+)
+from tutor.commands import COMMANDS
+from tutor.domain import Incoming, Learner, ModeState, Reply, ReplyKind
 from tutor.language import detect_language
 from tutor.messages import t
+from tutor.modes.ask import AskMode
+from tutor.modes.base import ASK, Mode, Turn
+from tutor.modes.quiz import QUIZ, QuizMode
 from tutor.ports import Clock
-from tutor.quiz.progress import progress_reply
+from tutor.quiz.answer_shape import chosen_letter
 from tutor.quiz.service import QuizService
 from tutor.reminders.preferences import ReminderPreferences
 from tutor.retrieval.hybrid import Filters
 from tutor.store.learners import LearnerStore
-from tutor.store.models import Learner
+from tutor.store.unit_of_work import SqlUnitOfWork
 from tutor.text_input import clean, has_words
 
 log = logging.getLogger(__name__)
+Handler = Callable[[Turn, str], list[Reply]]
 
 
 @dataclass(frozen=True)
@@ -34,8 +56,21 @@ class Defaults:
     max_message_chars: int = 2000
 
 
-class Tutor:
-    """Decides what to answer; knows nothing of any chat platform."""
+@dataclass(frozen=True)
+class Route:
+    """Where a message goes. ``question`` is set when the course must answer it (before the unit of work)."""
+
+    kind: str  # replies | command | button | poll | mode_text | question
+    replies: tuple[Reply, ...] = ()
+    name: str = ""
+    arg: str = ""
+    payload: Payload | None = None
+    question: str | None = None
+    filters: Filters | None = None
+
+
+class Assistant:
+    """The bot: routes each learner action to the mode or command that owns it; knows nothing of any platform."""
 
     def __init__(
         self,
@@ -45,6 +80,7 @@ class Tutor:
         defaults: Defaults,
         quiz: QuizService,
         reminders: ReminderPreferences,
+        unit_of_work: SqlUnitOfWork,
     ) -> None:
         self.learners = learners
         self.answerer = answerer
@@ -52,203 +88,162 @@ class Tutor:
         self.defaults = defaults
         self.quiz = quiz
         self.reminders = reminders
+        self.unit_of_work = unit_of_work
+        self.ask = AskMode(learners)
+        self.quiz_mode = QuizMode(quiz)
+        self.modes: dict[str, Mode] = {ASK: self.ask, QUIZ: self.quiz_mode}
+        self.account = Account(learners, quiz)
+        self.commands = self._command_handlers()
+
+    def _command_handlers(self) -> dict[str, Handler]:
+        account, prefs = self.account, self.reminders
+        handlers: dict[str, Handler] = {
+            "start": account.start,
+            "help": account.help,
+            "lang": account.lang,
+            "level": account.level,
+            "quiz": self.quiz_mode.enter,
+            "progress": lambda turn, _: [self.quiz.progress(turn.learner, turn.now)],
+            "reminder": lambda turn, arg: [prefs.reminder(turn.learner, arg.lower(), turn.now)],
+            "timezone": lambda turn, arg: [prefs.timezone(turn.learner, arg, turn.now)],
+            "cancel": lambda turn, _: self.modes[turn.state.mode].leave(turn),
+            "export": account.export,
+            "delete": account.delete,
+        }
+        assert set(handlers) == {c.name for c in COMMANDS}, "every registered command has one handler"
+        return handlers
 
     async def poll_sent(self, platform: str, poll_id: str, learner_id: str, token: str) -> None:
-        """An adapter showed a quiz question as a native poll: remember the poll so its answer finds the question."""
-        learner = self.learners.find(platform, learner_id)
-        if learner is not None:
-            await asyncio.to_thread(self.quiz.store.attach_poll, token, poll_id)
+        """An adapter showed a quiz question as a native poll: remember it, so that its answer finds the question."""
+        if await asyncio.to_thread(self.learners.find, platform, learner_id) is not None:
+            await asyncio.to_thread(self.quiz.attach_poll, token, poll_id)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one learner action; never raises."""
         try:
-            # the store is synchronous: its calls run in worker threads, never on the event loop
-            learner = await asyncio.to_thread(self._learner, incoming)
-            replies = await self._replies(learner, incoming)
-            return in_group(replies, learner.lang) if incoming.group else replies
+            route = await asyncio.to_thread(self._route, incoming)
+            answer = None
+            if route.question is not None and route.filters is not None:
+                query_lang = detect_language(route.question)
+                answer = await self.answerer.answer(route.question, route.filters, query_lang=query_lang)
+            replies, lang = await asyncio.to_thread(self._apply, incoming, route, answer)
+            return in_group(replies, lang) if incoming.group else replies
         except Exception:
             log.exception("failed to handle a message on %s", incoming.platform)
             lang = _locale_lang(incoming.locale) or self.defaults.lang
             return [Reply(t("internal_error", lang), kind="error")]
 
-    async def _replies(self, learner: Learner, incoming: Incoming) -> list[Reply]:
+    def _route(self, incoming: Incoming) -> Route:
+        """Decide where the message goes, reading only."""
+        learner = self.learners.find(incoming.platform, incoming.learner_id)
+        lang = learner.lang if learner else _locale_lang(incoming.locale) or self.defaults.lang
         if incoming.poll_id is not None:
-            option = incoming.poll_option if incoming.poll_option is not None else -1
-            return await asyncio.to_thread(self.quiz.answer_poll, learner, incoming.poll_id, option, self.clock.now())
+            return Route("poll")
         if incoming.button is not None:
-            return await self._button(learner, incoming.button)
-        return await self._text(learner, incoming.text)
+            return self._route_button(learner, lang, incoming.button)
+        return self._route_text(learner, lang, incoming.text)
 
-    def _learner(self, incoming: Incoming) -> Learner:
-        lang = _locale_lang(incoming.locale) or self.defaults.lang
-        learner = self.learners.get_or_create(
-            incoming.platform, incoming.learner_id, lang, self.defaults.level, self.clock.now()
-        )
-        if incoming.group:  # reminders go to the learner's own chat, never to a group's
-            self.learners.update(learner.id, last_seen_at=self.clock.now(), unreachable=False)
-        else:
-            self.learners.update(learner.id, last_seen_at=self.clock.now(), chat_id=incoming.chat_id, unreachable=False)
-        return learner
+    def _route_button(self, learner: Learner | None, lang: str, data: str) -> Route:
+        payload = decode(data)
+        if payload is None:
+            return Route("replies", (Reply(t("unknown_button", lang), kind="error"),))
+        if isinstance(payload, Explain):
+            question = self.quiz.explain_text(learner, payload.item_id) if learner else None
+            if question is None or learner is None:
+                return Route("replies", (Reply(t("quiz_stale", lang), kind="error"),))
+            return Route("question", question=question, filters=_filters(learner))
+        return Route("button", payload=payload)
 
-    async def _text(self, learner: Learner, raw: str) -> list[Reply]:
-        lang = learner.lang
-        if len(raw) > self.defaults.max_message_chars:
-            return [Reply(t("too_long", lang, length=len(raw), limit=self.defaults.max_message_chars), kind="error")]
+    def _route_text(self, learner: Learner | None, lang: str, raw: str) -> Route:
+        limit = self.defaults.max_message_chars
+        if len(raw) > limit:
+            return Route("replies", (Reply(t("too_long", lang, length=len(raw), limit=limit), kind="error"),))
         text = clean(raw)
         if not text:
-            return [Reply(t("empty", lang), kind="error")]
+            return Route("replies", (Reply(t("empty", lang), kind="error"),))
         if text.startswith("/"):
-            return await asyncio.to_thread(self._command, learner, text)
+            head, _, arg = text[1:].partition(" ")
+            return Route("command", name=head.split("@", 1)[0].lower(), arg=arg.strip())
         if not has_words(text):
-            return [Reply(t("no_words", lang), kind="error")]
-        quiz_reply = await asyncio.to_thread(self._quiz_answer, learner, text)
-        return quiz_reply if quiz_reply is not None else [await self._question(learner, text)]
+            return Route("replies", (Reply(t("no_words", lang), kind="error"),))
+        state = self.learners.mode(learner.id) if learner else ModeState()
+        if learner is not None and self.modes[state.mode].takes_text(learner, state, text):
+            return Route("mode_text", arg=text)
+        if len(text) == 1 and (chosen_letter(text) is not None or text in "12345"):
+            return Route("replies", (Reply(t("quiz_no_open", lang), kind="error"),))
+        filters = _filters(learner) if learner else Filters(lang=lang)
+        return Route("question", question=text, filters=filters)
 
-    def _quiz_answer(self, learner: Learner, text: str) -> list[Reply] | None:
-        """Replies when the text answers the open quiz question (or looks like an answer with none open)."""
-        open_question = self.quiz.store.open_question(learner.id)
-        if open_question is not None and self._is_answer(open_question.item_id, text):
-            return self.quiz.answer_text(learner, open_question, text, self.clock.now())
-        if open_question is None and len(text) == 1 and text.upper() in "ABCDE12345":
-            return [Reply(t("quiz_no_open", learner.lang), kind="error")]
-        return None
+    def _apply(self, incoming: Incoming, route: Route, answer: Answer | None) -> tuple[list[Reply], str]:
+        """The unit of work of one message: the learner seen, the routed action, the mode kept."""
+        with self.unit_of_work():
+            turn = self._turn(incoming)
+            replies = self._dispatch(turn, incoming, route, answer)
+            if turn.changed and not turn.forgotten:
+                self.learners.set_mode(turn.learner.id, turn.state, turn.now)
+            return replies, turn.lang
 
-    def _is_answer(self, item_id: str, text: str) -> bool:
-        """A typed text answers the open question if it is short-answer, or a letter for multiple choice."""
-        item = self.quiz.store.item(item_id)
-        if item is None:
-            return False
-        return item.kind == "short" or text.strip().upper().rstrip(").") in ("A", "B", "C", "D", "E")
-
-    async def _question(self, learner: Learner, question: str) -> Reply:
+    def _turn(self, incoming: Incoming) -> Turn:
         now = self.clock.now()
-        filters = Filters(lang=learner.lang, cohort=learner.cohort)
-        answer = await self.answerer.answer(question, filters, query_lang=detect_language(question))
-        kind: ReplyKind = "abstention" if answer.abstained else "answer"
-        await asyncio.to_thread(self._record_turn, learner, question, answer, kind, now)
-        return Reply(answer.text, citations=answer.citations, kind=kind)
+        lang = _locale_lang(incoming.locale) or self.defaults.lang
+        learner = self.learners.get_or_create(incoming.platform, incoming.learner_id, lang, self.defaults.level, now)
+        seen: dict[str, object] = {"last_seen_at": now, "unreachable": False}
+        if not incoming.group:  # reminders go to the learner's own chat, never to a group's
+            seen["chat_id"] = incoming.chat_id
+        learner = self.learners.update(learner.id, **seen) or learner
+        state = self.learners.mode(learner.id)
+        if state.mode not in self.modes:  # a mode of a newer version, or one since removed
+            state = ModeState()
+        return Turn(learner, state, now, incoming.group)
 
-    def _record_turn(self, learner: Learner, question: str, answer: Answer, kind: str, now: datetime) -> None:
-        self.learners.log(learner.id, "learner", question, now)
-        if answer.abstained:
-            self.learners.record_unanswered(learner.id, question, learner.lang, answer.confidence, now)
-        self.learners.log(learner.id, "tutor", answer.text, now, kind=kind, citations=answer.citations)
+    def _dispatch(self, turn: Turn, incoming: Incoming, route: Route, answer: Answer | None) -> list[Reply]:
+        if route.kind == "replies":
+            return list(route.replies)
+        if route.kind == "command":
+            handler = self.commands.get(route.name)
+            if handler is None:
+                return [Reply(t("unknown_command", turn.lang, command="/" + route.name[:32]), kind="error")]
+            return handler(turn, route.arg)
+        if route.kind == "poll":
+            option = incoming.poll_option if incoming.poll_option is not None else -1
+            return self.quiz_mode.on_poll(turn, incoming.poll_id or "", option)
+        if route.kind == "button" and route.payload is not None:
+            return self._button(turn, route.payload)
+        if route.kind == "mode_text":
+            return self.modes[turn.state.mode].on_text(turn, route.arg)
+        assert route.question is not None and answer is not None
+        return self._answered(turn, route.question, answer)
 
-    def _command(self, learner: Learner, text: str) -> list[Reply]:
-        head, _, arg = text[1:].partition(" ")
-        name = head.split("@", 1)[0].lower()
-        arg = arg.strip()
-        now = self.clock.now()
-        handlers = {
-            "start": self._start,
-            "help": self._help,
-            "lang": self._lang,
-            "level": self._level,
-            "export": self._export,
-            "delete": self._delete,
-            "quiz": lambda learner, a: self.quiz.start(learner, a, now),
-            "progress": lambda learner, a: [
-                progress_reply(self.quiz.store, learner, now, self.reminders.rules.default_timezone)
-            ],
-            "reminder": lambda learner, a: [self.reminders.reminder(learner, a.lower(), now)],
-            "timezone": lambda learner, a: [self.reminders.timezone(learner, a, now)],
-        }
-        if name not in handlers:
-            return [Reply(t("unknown_command", learner.lang, command="/" + name[:32]), kind="error")]
-        return handlers[name](learner, arg)
+    def _button(self, turn: Turn, payload: Payload) -> list[Reply]:
+        if isinstance(payload, QuizOption | QuizNext | QuizStart):
+            return self.quiz_mode.on_button(turn, payload)
+        if isinstance(payload, SetLang):
+            return self.account.lang(turn, payload.lang)
+        if isinstance(payload, SetLevel):
+            return self.account.level(turn, str(payload.level))
+        if isinstance(payload, ConfirmDelete):
+            return self.account.forget(turn)
+        if isinstance(payload, KeepData):
+            return self.account.keep(turn)
+        if isinstance(payload, Cancel):
+            return self.modes[turn.state.mode].leave(turn)
+        return self.modes[turn.state.mode].on_button(turn, payload)
 
-    def _start(self, learner: Learner, _arg: str) -> list[Reply]:
-        buttons = (
-            Button("Français", "lang:fr"),
-            Button("English", "lang:en"),
-            *(Button(f"Niveau {n}" if learner.lang == "fr" else f"Level {n}", f"level:{n}") for n in (1, 2, 3)),
-        )
-        return [Reply(t("welcome", learner.lang, level=learner.level), buttons=buttons)]
+    def _answered(self, turn: Turn, question: str, answer: Answer) -> list[Reply]:
+        replies = [self.ask.answered(turn, question, answer)]
+        if turn.state.mode == QUIZ and not turn.group and self.quiz_mode.question_still_open(turn.learner):
+            replies.append(Reply(t("quiz_still_open", turn.lang)))
+        return replies
 
-    def _help(self, learner: Learner, _arg: str) -> list[Reply]:
-        return [Reply(t("help", learner.lang, commands=command_list(learner.lang)))]
 
-    def _lang(self, learner: Learner, arg: str) -> list[Reply]:
-        arg = arg.lower()
-        if arg not in ("fr", "en"):
-            return [Reply(t("lang_usage", learner.lang), kind="error")]
-        self.learners.update(learner.id, lang=arg)
-        return [Reply(t("lang_set", arg))]
-
-    def _level(self, learner: Learner, arg: str) -> list[Reply]:
-        if arg not in ("1", "2", "3"):
-            return [Reply(t("level_usage", learner.lang), kind="error")]
-        self.learners.update(learner.id, level=int(arg))
-        return [Reply(t("level_set", learner.lang, level=arg, name=t(f"level_{arg}", learner.lang)))]
-
-    def _export(self, learner: Learner, _arg: str) -> list[Reply]:
-        data = {
-            "profile": {
-                "platform": learner.platform,
-                "id": learner.platform_user_id,
-                "lang": learner.lang,
-                "level": learner.level,
-                "cohort": learner.cohort,
-                "since": learner.created_at.isoformat(),
-            },
-            "conversation": [
-                {"at": e.created_at.isoformat(), "role": e.role, "text": e.text}
-                for e in self.learners.transcript(learner.id)
-            ],
-            "reminder": {"time": learner.reminder_time, "timezone": learner.timezone},
-            "quiz_reviews": [
-                {"at": at.isoformat(), "item": item, "correct": correct}
-                for at, item, correct in self.quiz.store.reviews(learner.id)
-            ],
-        }
-        return [Reply(t("export", learner.lang) + "\n" + json.dumps(data, ensure_ascii=False, indent=1))]
-
-    def _delete(self, learner: Learner, _arg: str) -> list[Reply]:
-        buttons = (Button(t("yes_delete", learner.lang), "delete:yes"), Button(t("cancel", learner.lang), "delete:no"))
-        return [Reply(t("delete_confirm", learner.lang), buttons=buttons)]
-
-    async def _button(self, learner: Learner, data: str) -> list[Reply]:
-        if data.startswith("ask:"):
-            return await self._ask_about(learner, data[4:])
-        return await asyncio.to_thread(self._button_sync, learner, data)
-
-    def _button_sync(self, learner: Learner, data: str) -> list[Reply]:
-        action, _, value = data.partition(":")
-        now = self.clock.now()
-        if action == "q":
-            token, _, option = value.rpartition(":")
-            if token and option.isdigit():
-                return self.quiz.answer_option(learner, token, int(option), now)
-        if data in ("quiz:next", "quiz:start"):
-            return self.quiz.next(learner, now) if data == "quiz:next" else self.quiz.start(learner, "", now)
-        if action == "lang":
-            return self._lang(learner, value)
-        if action == "level":
-            return self._level(learner, value)
-        if data == "delete:yes":
-            lang = learner.lang
-            self.learners.forget(learner.id)
-            return [Reply(t("delete_done", lang))]
-        if data == "delete:no":
-            return [Reply(t("delete_cancelled", learner.lang))]
-        return [Reply(t("unknown_button", learner.lang), kind="error")]
-
-    async def _ask_about(self, learner: Learner, item_id: str) -> list[Reply]:
-        """The Q&A path with an answered quiz item as the question (never before it is answered)."""
-        item = await asyncio.to_thread(self.quiz.store.item, item_id)
-        if item is None or not await asyncio.to_thread(self.quiz.store.has_card, learner.id, item_id):
-            return [Reply(t("quiz_stale", learner.lang), kind="error")]
-        text = item.text(learner.lang)
-        return [await self._question(learner, f"{text.question} {text.correct_text()}")]
+def _filters(learner: Learner) -> Filters:
+    return Filters(lang=learner.lang, cohort=learner.cohort)
 
 
 def _locale_lang(locale: str | None) -> str | None:
     if locale and locale[:2].lower() in ("fr", "en"):
         return locale[:2].lower()
     return None
-
-
-__all__ = ["COMMANDS", "Defaults", "Tutor"]
 
 
 PUBLIC_IN_GROUP: frozenset[ReplyKind] = frozenset({"answer", "abstention", "error"})
@@ -260,3 +255,5 @@ def in_group(replies: list[Reply], lang: str) -> list[Reply]:
         return replies
     return [Reply(t("sent_in_private", lang))] + [replace(reply, private=True) for reply in replies]
 
+
+__all__ = ["COMMANDS", "Assistant", "Defaults"]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
 Platform = Literal["terminal", "telegram", "discord", "test"]
 ReplyKind = Literal["message", "answer", "abstention", "error"]
+# Who said a turn: the learner, the bot (the "assistant", in code, logs and messages), or a human tutor.
+Role = Literal["learner", "assistant", "tutor"]
+ASSISTANT: Role = "assistant"
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class QuizPoll:
     """A multiple-choice question that a platform may show natively (a Telegram quiz poll).
 
     ``token`` identifies the asked question in the core; the adapter reports the platform's poll id for it with
-    ``Tutor.poll_sent`` so that the answer can come back as ``Incoming(poll_id=..., poll_option=...)``.
+    ``Assistant.poll_sent`` so that the answer can come back as ``Incoming(poll_id=..., poll_option=...)``.
     """
 
     question: str
@@ -112,3 +116,51 @@ class Passage:
     def citation(self) -> Citation:
         """The citation that points at this passage."""
         return Citation(self.module_id, self.module_title, self.section_id, self.section_title, self.source)
+
+
+@dataclass(frozen=True)
+class Learner:
+    """A learner's profile as the core sees it."""
+
+    id: int
+    platform: str
+    platform_user_id: str
+    lang: str
+    level: int
+    created_at: datetime
+    cohort: str | None = None
+    chat_id: str | None = None
+    timezone: str | None = None
+    reminder_time: str | None = None
+    reminders_paused_until: date | None = None
+    unreachable: bool = False
+
+
+@dataclass(frozen=True)
+class LoggedTurn:
+    """One turn of a learner's conversation log."""
+
+    role: Role
+    text: str
+    kind: str
+    created_at: datetime
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A question the course did not answer well enough, kept for tutors and course authors."""
+
+    learner_id: int | None
+    text: str
+    lang: str
+    best_score: float
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ModeState:
+    """The learner's active conversation mode and the little it needs to remember between messages."""
+
+    mode: str = "ask"
+    data: dict[str, object] = field(default_factory=dict, hash=False)

@@ -1,14 +1,18 @@
-"""Every sentence the tutor says that is not course material, in French and English."""
+"""Every sentence the assistant (the bot) says that is not course material, in French and English.
+
+The bot calls itself the CAIRE assistant; "tutor" always means a human tutor of the teaching team.
+"""
 
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "welcome": {
-        "fr": "Bonjour et bienvenue dans le tuteur CAIRE ! Je réponds à vos questions à partir du cours, "
+        "fr": "Bonjour et bienvenue ! Je suis l'assistant CAIRE : je réponds à vos questions à partir du cours, "
         "en citant mes sources. Vous êtes au niveau {level}. Choisissez votre langue et votre niveau, "
         "ou posez directement une question.",
-        "en": "Hello and welcome to the CAIRE tutor! I answer your questions from the course material and cite my "
-        "sources. You are at level {level}. Pick your language and level, ask a question, or type /quiz to review.",
+        "en": "Hello and welcome! I am the CAIRE assistant: I answer your questions from the course material and "
+        "cite my sources. You are at level {level}. Pick your language and level, ask a question, "
+        "or type /quiz to review.",
     },
     "help": {
         "fr": "Posez une question sur le cours en une phrase, je réponds avec les passages qui la justifient.\n"
@@ -94,7 +98,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quiz_wrong": {"fr": "❌ Pas tout à fait. La bonne réponse : {answer}", "en": "❌ Not quite. The answer: {answer}"},
     "quiz_from": {"fr": "Pour revoir : {source}", "en": "To review: {source}"},
     "quiz_next": {"fr": "Question suivante", "en": "Next question"},
-    "quiz_ask_tutor": {"fr": "En parler au tuteur", "en": "Ask the tutor about it"},
+    "quiz_explain": {"fr": "M'expliquer", "en": "Explain it to me"},
+    "quiz_stop": {"fr": "Arrêter le quiz", "en": "Stop the quiz"},
+    "quiz_stopped": {
+        "fr": "Quiz arrêté. Vos réponses sont enregistrées ; /quiz pour reprendre.",
+        "en": "Quiz stopped. Your answers are saved; /quiz to start again.",
+    },
+    "quiz_still_open": {
+        "fr": "La question du quiz attend toujours votre réponse (ou /cancel pour arrêter le quiz).",
+        "en": "The quiz question is still waiting for your answer (or /cancel to stop the quiz).",
+    },
+    "nothing_to_cancel": {
+        "fr": "Rien à annuler : posez une question, ou /quiz pour réviser.",
+        "en": "Nothing to cancel: ask a question, or /quiz to review.",
+    },
+    "cmd_cancel": {"fr": "arrêter l'activité en cours (quiz)", "en": "stop the current activity (quiz)"},
+    "level_button": {"fr": "Niveau {level}", "en": "Level {level}"},
     "quiz_start_button": {"fr": "Commencer le quiz", "en": "Start the quiz"},
     "quiz_done": {
         "fr": "Session terminée : {correct}/{asked} bonnes réponses. À demain pour la suite !",

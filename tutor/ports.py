@@ -22,17 +22,61 @@ class Embedder(Protocol):
 
 
 class VectorIndex(Protocol):
-    """Stores chunk vectors with metadata and answers nearest-neighbour queries."""
+    """Stores vectors with their text and metadata, and answers nearest-neighbour queries by cosine similarity.
+
+    ``where`` filters are Chroma's: ``{"field": value}``, ``{"field": {"$in": [...]}}`` and ``{"$and": [...]}``.
+    """
 
     def upsert(
         self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], metadatas: Sequence[dict[str, Any]]
-    ) -> None: ...
+    ) -> None:
+        """Add or replace vectors."""
+        ...
 
-    def delete(self, ids: Sequence[str]) -> None: ...
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove vectors by id (ids not stored are ignored)."""
+        ...
 
-    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]: ...
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """The k nearest vectors as (id, cosine similarity), best first."""
+        ...
 
-    def count(self) -> int: ...
+    def query_with_metadata(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float, dict[str, Any]]]:
+        """The k nearest vectors as (id, cosine similarity, metadata), best first."""
+        ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by id; ids not stored are left out."""
+        ...
+
+    def everything(self) -> list[tuple[str, np.ndarray, dict[str, Any]]]:
+        """Every stored vector as (id, vector, metadata)."""
+        ...
+
+    def ids(self) -> set[str]:
+        """Every id stored."""
+        ...
+
+    def count(self) -> int:
+        """How many vectors are stored."""
+        ...
+
+
+class ChatReply(Protocol):
+    """What a chat model answers: a message whose content is text (or a LangChain list of content blocks)."""
+
+    @property
+    def content(self) -> object: ...
+
+
+class ChatModel(Protocol):
+    """An optional LLM that writes answers; a LangChain chat model satisfies it as it is."""
+
+    async def ainvoke(self, messages: Sequence[tuple[str, str]], /) -> ChatReply:
+        """The model's reply to (role, text) messages."""
+        ...
 
 
 class Outbox(Protocol):

@@ -30,22 +30,26 @@ class Settings(BaseSettings):
     default_lang: Lang = "fr"
     default_level: int = Field(default=1, ge=1, le=3)
     top_k: int = Field(default=5, ge=1, le=20)
-    # Both chosen with `tutor eval --tune` on evals/questions (figures in the README).
+    # Chosen with `tutor eval --tune` on the development questions of evals/questions only (figures in the README).
     fusion_weight: float = Field(default=0.35, ge=0.0, le=1.0, description="Weight of BM25 in the fused score.")
     cross_lingual_fusion_weight: float = Field(
-        default=0.0, ge=0.0, le=1.0, description="Weight of BM25 when the question is not in the passages' language."
+        default=0.1, ge=0.0, le=1.0, description="Weight of BM25 when the question is not in the passages' language."
     )
     query_adapter: bool = Field(
         default=True, description="Fit a query map on the quiz questions at ingest and search through it."
     )
     question_weight: float = Field(
-        default=0.4, ge=0.0, le=1.0, description="Weight of a section's nearest quiz question in its dense score."
+        default=0.3, ge=0.0, le=1.0, description="Weight of a section's nearest quiz question in its dense score."
     )
-    min_confidence: float = Field(
-        default=0.855, description="Similarity (to a passage or a quiz question) below which the tutor abstains."
+    # None: the embedder's own threshold (tutor/answering/thresholds.py), chosen with `tutor eval --tune` on the
+    # development questions only; each model's cosines live on their own scale.
+    min_confidence: float | None = Field(
+        default=None,
+        description="Similarity (to a passage or a quiz question) below which the tutor abstains; unset: the "
+        "embedder's default.",
     )
-    cross_lingual_min_confidence: float = Field(
-        default=0.825,
+    cross_lingual_min_confidence: float | None = Field(
+        default=None,
         description="The same when the question is not in the passages' language: cosines run lower across languages.",
     )
     max_message_chars: int = Field(default=2000, ge=100)
@@ -57,6 +61,9 @@ class Settings(BaseSettings):
     quiet_hours_start: str = "21:00"
     quiet_hours_end: str = "08:00"
     reminder_rate_per_s: float = Field(default=30.0, gt=0, description="Global limit on reminder sends.")
+    reminder_every_s: float = Field(
+        default=60.0, gt=0, description="Seconds between reminder ticks; also how soon a follower takes over."
+    )
     quizzes_dir: Path = Field(default=Path("knowledge/quizzes"))
 
     @property

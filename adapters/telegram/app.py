@@ -1,4 +1,4 @@
-"""Entry point: the PTB Application wired to the tutor, run by long polling or behind a webhook."""
+"""Entry point: the PTB Application wired to the assistant, run by long polling or behind a webhook."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from adapters.telegram.commands import publish_commands
 from adapters.telegram.concurrency import PerLearnerUpdateProcessor
-from adapters.telegram.handlers import TelegramHandlers, TutorPort
+from adapters.telegram.handlers import AssistantPort, TelegramHandlers
 from adapters.telegram.outbox import TelegramOutbox
 from adapters.telegram.rate_limit import ChatRateLimiter
 from adapters.telegram.sender import TelegramSender
@@ -20,7 +20,7 @@ from adapters.telegram.signing import CallbackSigner
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.POLL_ANSWER]
 
 
-def build_application(tutor: TutorPort, settings: TelegramSettings) -> Application:  # type: ignore[type-arg]
+def build_application(assistant: AssistantPort, settings: TelegramSettings) -> Application:  # type: ignore[type-arg]
     """The Application: Bot API at ``settings.api_url``, rate-limited, one update at a time per learner,
     the command menu published at start-up."""
     if not settings.token:
@@ -39,8 +39,8 @@ def build_application(tutor: TutorPort, settings: TelegramSettings) -> Applicati
         .build()
     )
     signer = CallbackSigner.from_settings(settings.callback_secret, settings.token)
-    sender = TelegramSender(application.bot, signer, tutor, settings.quiz_mode)
-    TelegramHandlers(tutor, sender, signer, settings.default_lang).register(application)
+    sender = TelegramSender(application.bot, signer, assistant, settings.quiz_mode)
+    TelegramHandlers(assistant, sender, signer, settings.default_lang).register(application)
     return application
 
 
@@ -67,10 +67,10 @@ class TelegramService:
 
     platform = "telegram"
 
-    def __init__(self, tutor: TutorPort, settings: TelegramSettings) -> None:
+    def __init__(self, assistant: AssistantPort, settings: TelegramSettings) -> None:
         self.webhook = webhook_options(settings)  # raises ValueError on a webhook without its secret
-        self.application = build_application(tutor, settings)
-        self.outbox = TelegramOutbox.for_bot(self.application.bot, tutor, settings)
+        self.application = build_application(assistant, settings)
+        self.outbox = TelegramOutbox.for_bot(self.application.bot, assistant, settings)
 
     async def start(self) -> None:
         """Initialise the bot, publish the command menu, then take updates by long polling or webhook."""

@@ -20,17 +20,19 @@ from tutor.messages import t
 log = logging.getLogger(__name__)
 
 
-class TutorPort(PollRegistry, Protocol):
-    """What the adapter needs of the core: ``Tutor`` satisfies it."""
+class AssistantPort(PollRegistry, Protocol):
+    """What the adapter needs of the core: ``Assistant`` satisfies it."""
 
     async def handle(self, incoming: Incoming) -> list[Reply]: ...
 
 
 class TelegramHandlers:
-    """One handler per kind of update the tutor listens to."""
+    """One handler per kind of update the assistant listens to."""
 
-    def __init__(self, tutor: TutorPort, sender: TelegramSender, signer: CallbackSigner, default_lang: str) -> None:
-        self.tutor = tutor
+    def __init__(
+        self, assistant: AssistantPort, sender: TelegramSender, signer: CallbackSigner, default_lang: str
+    ) -> None:
+        self.assistant = assistant
         self.sender = sender
         self.signer = signer
         self.default_lang = default_lang
@@ -85,7 +87,7 @@ class TelegramHandlers:
 
     async def _respond(self, bot: Bot, incoming: Incoming, target: Target, lang: str) -> None:
         async with typing(bot, target.chat_id):
-            replies = await self.tutor.handle(incoming)
+            replies = await self.assistant.handle(incoming)
         await self._send(target, [reply for reply in replies if not reply.private])
         private = [reply for reply in replies if reply.private]
         if private:

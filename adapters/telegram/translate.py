@@ -1,4 +1,4 @@
-"""Telegram Updates -> the core's ``Incoming``; None for what is not addressed to the tutor."""
+"""Telegram Updates -> the core's ``Incoming``; None for what is not addressed to the assistant."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class BotIdentity:
 
 
 def to_incoming(update: Update, me: BotIdentity, signer: CallbackSigner) -> Incoming | None:
-    """What the learner did, or None if the update is not for the tutor (or a button fails its signature)."""
+    """What the learner did, or None if the update is not for the assistant (or a button fails its signature)."""
     if update.callback_query is not None:
         return from_callback(update.callback_query, signer)
     if update.poll_answer is not None:

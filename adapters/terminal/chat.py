@@ -1,4 +1,4 @@
-"""Talk to the tutor in a terminal; also scriptable: one message per line on standard input."""
+"""Talk to the assistant in a terminal; also scriptable: one message per line on standard input."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from rich.console import Console
 
-from tutor.conversation import Tutor
+from tutor.conversation import Assistant
 from tutor.domain import Button, Incoming, Reply
 from tutor.rendering import plain_text
 
@@ -24,8 +24,8 @@ def _incoming(line: str, last_buttons: tuple[Button, ...], user: str) -> Incomin
     return Incoming("terminal", user, "terminal", text=line)
 
 
-async def run(tutor: Tutor, lines: Iterable[str] | None = None, console: Console | None = None) -> None:
-    """Read messages until end of input or /quit, printing the tutor's replies."""
+async def run(assistant: Assistant, lines: Iterable[str] | None = None, console: Console | None = None) -> None:
+    """Read messages until end of input or /quit, printing the assistant's replies."""
     console = console or Console(highlight=False)
     interactive = lines is None and sys.stdin.isatty()
     user = getpass.getuser()
@@ -34,7 +34,7 @@ async def run(tutor: Tutor, lines: Iterable[str] | None = None, console: Console
     for line in source:
         if line.strip() in QUIT:
             break
-        replies = await tutor.handle(_incoming(line, buttons, user))
+        replies = await assistant.handle(_incoming(line, buttons, user))
         buttons = _show(console, replies)
 
 
@@ -58,6 +58,6 @@ def _stdin_lines(console: Console, interactive: bool) -> Iterable[str]:
         yield line.rstrip("\n")
 
 
-def main(tutor: Tutor) -> None:
+def main(assistant: Assistant) -> None:
     """Entry point used by ``tutor chat``."""
-    asyncio.run(run(tutor))
+    asyncio.run(run(assistant))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
+
+import numpy as np
 
 from tutor.answering.extractive import extract
 from tutor.answering.generative import generate
 from tutor.domain import Citation, Passage
 from tutor.messages import t
-from tutor.ports import Embedder
+from tutor.ports import ChatModel, Embedder
 from tutor.retrieval.hybrid import Filters, HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class Answerer:
         embedder: Embedder,
         min_confidence: float,
         top_k: int = 5,
-        chat_model: Any = None,
+        chat_model: ChatModel | None = None,
         cross_lingual_min_confidence: float | None = None,
     ) -> None:
         self.retriever = retriever
@@ -55,22 +56,27 @@ class Answerer:
         return confidence(passages) >= threshold
 
     async def answer(self, question: str, filters: Filters, query_lang: str | None = None) -> Answer:
-        """A grounded answer in ``filters.lang``, or an abstention when retrieval confidence is low."""
-        passages = await asyncio.to_thread(self.retriever.search, question, filters, self.top_k, "hybrid", query_lang)
+        """A grounded answer in ``filters.lang``, or an abstention when retrieval confidence is low. The question is
+        embedded once: retrieval and the extractive answer share its vector."""
+        qv, passages = await asyncio.to_thread(self._retrieve, question, filters, query_lang)
         lang = filters.lang
         best = confidence(passages)
         if not self.confident(passages, cross_lingual=query_lang not in (None, lang)):
             return Answer(t("abstain", lang), (), True, best)
         passages = passages[:3]
         if self.chat_model is not None:
-            generated = await self._generated(question, passages, lang)
+            generated = await self._generated(self.chat_model, question, passages, lang)
             if generated is not None:
                 return generated
-        return await asyncio.to_thread(self._extractive, question, passages, lang, best)
+        return await asyncio.to_thread(self._extractive, question, qv, passages, lang, best)
 
-    async def _generated(self, question: str, passages: list[Passage], lang: str) -> Answer | None:
+    def _retrieve(self, question: str, filters: Filters, query_lang: str | None) -> tuple[np.ndarray, list[Passage]]:
+        qv = self.embedder.embed_query(question)
+        return qv, self.retriever.search(question, filters, self.top_k, "hybrid", query_lang, query_vector=qv)
+
+    async def _generated(self, model: ChatModel, question: str, passages: list[Passage], lang: str) -> Answer | None:
         try:
-            result = await generate(self.chat_model, question, passages, lang)
+            result = await generate(model, question, passages, lang)
         except Exception:  # an unreachable LLM must not take the tutor down: fall back to extractive
             log.warning("chat model failed; answering extractively", exc_info=True)
             return None
@@ -82,8 +88,10 @@ class Answerer:
         cites = tuple(passages[i].citation() for i in result.used)
         return Answer(result.text, _unique(cites), False, passages[0].dense_score)
 
-    def _extractive(self, question: str, passages: list[Passage], lang: str, best: float) -> Answer:
-        extracts = extract(question, passages, self.embedder, lang)
+    def _extractive(
+        self, question: str, query_vector: np.ndarray, passages: list[Passage], lang: str, best: float
+    ) -> Answer:
+        extracts = extract(question, passages, self.embedder, lang, query_vector=query_vector)
         if not extracts:
             return Answer(t("abstain", lang), (), True, best)
         order = list(dict.fromkeys(e.passage_index for e in extracts))

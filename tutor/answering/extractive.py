@@ -46,13 +46,19 @@ class Extract:
 
 
 def extract(
-    question: str, passages: list[Passage], embedder: Embedder, lang: str, max_sentences: int = 3
+    question: str,
+    passages: list[Passage],
+    embedder: Embedder,
+    lang: str,
+    max_sentences: int = 3,
+    query_vector: np.ndarray | None = None,
 ) -> list[Extract]:
-    """The sentences that best answer the question, in reading order within each passage."""
+    """The sentences that best answer the question, in reading order within each passage; ``query_vector`` is the
+    question as retrieval embedded it (embedded here only when not given)."""
     candidates = [(i, s) for i, p in enumerate(passages) for s in split_sentences(p.text)]
     if not candidates:
         return []
-    qv = embedder.embed_query(question)
+    qv = query_vector if query_vector is not None else embedder.embed_query(question)
     sv = embedder.embed_passages([s for _, s in candidates])
     tokenize = Tokenizer(lang)
     q_terms = set(tokenize(question))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.domain import Passage
+from tutor.ports import ChatModel
 
 NOT_IN_COURSE = "NOT_IN_COURSE"
 _LANGUAGE = {"fr": "French", "en": "English"}
@@ -27,7 +28,7 @@ class Generated:
     not_in_course: bool = False
 
 
-def build_chat_model(spec: str, base_url: str | None = None, api_key: str | None = None) -> Any:
+def build_chat_model(spec: str, base_url: str | None = None, api_key: str | None = None) -> ChatModel:
     """A LangChain chat model from 'provider:model' (ollama, mistralai, openai, ...); needs the 'llm' extra."""
     try:
         from langchain.chat_models import init_chat_model
@@ -38,7 +39,8 @@ def build_chat_model(spec: str, base_url: str | None = None, api_key: str | None
         kwargs["base_url"] = base_url
     if api_key:
         kwargs["api_key"] = api_key
-    return init_chat_model(spec, **kwargs)
+    model: ChatModel = init_chat_model(spec, **kwargs)
+    return model
 
 
 def _prompt(question: str, passages: list[Passage], lang: str) -> list[tuple[str, str]]:
@@ -64,8 +66,7 @@ def check(text: str, n_passages: int) -> Generated | None:
     return Generated(text.strip(), tuple(c - 1 for c in used))
 
 
-async def generate(model: Any, question: str, passages: list[Passage], lang: str) -> Generated | None:
+async def generate(model: ChatModel, question: str, passages: list[Passage], lang: str) -> Generated | None:
     """Ask the chat model; None when its answer fails the check (the caller then answers extractively)."""
-    message = await model.ainvoke(_prompt(question, passages, lang))
-    content = message.content if isinstance(message.content, str) else str(message.content)
-    return check(content, len(passages))
+    content = (await model.ainvoke(_prompt(question, passages, lang))).content
+    return check(content if isinstance(content, str) else str(content), len(passages))

@@ -9,17 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
 from tutor.domain import Passage
 from tutor.ingest.chunking import chunk_markdown
 from tutor.ingest.loaders import SUPPORTED, UnreadableFile, load
 from tutor.ingest.metadata import document_fields
-from tutor.ports import Embedder
+from tutor.ports import Embedder, VectorIndex
 from tutor.retrieval.catalog import index_text
-from tutor.retrieval.vector_index import ChromaIndex
-from tutor.store.models import Chunk, Document
+from tutor.store.course import CourseChunk, CourseDocument, CourseRepository, SessionFactory
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -48,10 +44,11 @@ def course_files(root: Path) -> Iterator[Path]:
 
 
 class Ingestor:
-    """Keeps the registry (documents, chunks) and the vector index in step with the course files."""
+    """Keeps the registry (documents, chunks) and the vector index in step with the course files. ``course`` is the
+    course repository, or the session factory to build it from."""
 
-    def __init__(self, sessions: sessionmaker[Session], embedder: Embedder, index: ChromaIndex) -> None:
-        self._sessions = sessions
+    def __init__(self, course: CourseRepository | SessionFactory, embedder: Embedder, index: VectorIndex) -> None:
+        self._course = course if isinstance(course, CourseRepository) else CourseRepository(course)
         self._embedder = embedder
         self._index = index
 
@@ -75,38 +72,24 @@ class Ingestor:
 
     def _ingest_file(self, path: Path, key: str, now: datetime, report: IngestReport) -> None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        with self._sessions() as s:
-            existing = s.scalar(select(Document).where(Document.path == key))
-            if existing is not None and existing.content_hash == digest:
-                report.unchanged.append(key)
-                return
+        existing = self._course.content_hash(key)
+        if existing == digest:
+            report.unchanged.append(key)
+            return
         loaded = load(path)
         fields = document_fields(path, loaded)
         sections = chunk_markdown(loaded.markdown)
         if not sections:
             raise UnreadableFile("no text found")
-        self._replace(key, digest, fields, sections, now, existing is not None)
+        doc = CourseDocument(path=key, content_hash=digest, ingested_at=now, **fields)
+        chunks = [CourseChunk(f"{key}#{n}", n, sec.section_id, sec.title, sec.text) for n, sec in enumerate(sections)]
+        with self._course.replacing(doc, chunks) as old_ids:  # the registry commits once the index is in step
+            self._index.delete(old_ids)
+            self._embed(doc, chunks)
         (report.updated if existing is not None else report.added).append(key)
         report.chunks += len(sections)
 
-    def _replace(self, key: str, digest: str, fields: dict, sections: list, now: datetime, existed: bool) -> None:  # type: ignore[type-arg]
-        with self._sessions.begin() as s:
-            old = s.scalar(select(Document).where(Document.path == key))
-            old_ids = [c.id for c in old.chunks] if old is not None else []
-            if old is not None:
-                s.delete(old)
-                s.flush()
-            doc = Document(path=key, content_hash=digest, ingested_at=now, **fields)
-            doc.chunks = [
-                Chunk(id=f"{key}#{n}", ordinal=n, section_id=sec.section_id, section_title=sec.title, text=sec.text)
-                for n, sec in enumerate(sections)
-            ]
-            s.add(doc)
-            s.flush()
-            self._index.delete(old_ids)
-            self._embed(doc, doc.chunks)
-
-    def _embed(self, doc: Document, chunks: list[Chunk]) -> None:
+    def _embed(self, doc: CourseDocument, chunks: list[CourseChunk]) -> None:
         passages = [
             Passage(c.id, c.text, doc.module_id, doc.title, c.section_id, c.section_title, doc.lang, doc.level, "")
             for c in chunks
@@ -122,24 +105,24 @@ class Ingestor:
 
     def _remove_missing(self, root: Path, seen: set[str], report: IngestReport) -> None:
         prefix = root.as_posix().rstrip("/")
-        with self._sessions.begin() as s:
-            for doc in s.scalars(select(Document)).all():
-                under_root = doc.path == prefix or doc.path.startswith(prefix + "/")
-                if under_root and doc.path not in seen:
-                    self._index.delete([c.id for c in doc.chunks])
-                    s.delete(doc)
-                    report.removed.append(doc.path)
+
+        def gone(path: str) -> bool:
+            under_root = path == prefix or path.startswith(prefix + "/")
+            return under_root and path not in seen
+
+        with self._course.removing(gone) as removed:
+            for path, chunk_ids in removed:
+                self._index.delete(chunk_ids)
+                report.removed.append(path)
 
     def _reindex_if_incomplete(self, report: IngestReport) -> None:
         """A new embedder or a lost index directory: embed again what the registry holds but the index lacks."""
-        with self._sessions() as s:
-            total = s.scalar(select(Chunk.id).limit(1)) is not None
-            if not total:
-                return
-            docs = s.scalars(select(Document)).all()
-            known = self._index.ids()
-            for doc in docs:
-                missing = [c for c in doc.chunks if c.id not in known]
-                if missing:
-                    self._embed(doc, missing)
-                    report.chunks += len(missing)
+        documents = [(doc, chunks) for doc, chunks in self._course.documents() if chunks]
+        if not documents:
+            return
+        known = self._index.ids()
+        for doc, chunks in documents:
+            missing = [c for c in chunks if c.id not in known]
+            if missing:
+                self._embed(doc, missing)
+                report.chunks += len(missing)

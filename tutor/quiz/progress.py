@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tutor.domain import Reply
+from tutor.domain import Learner, Reply
 from tutor.localtime import local_day_start, streak, zone
 from tutor.messages import t
-from tutor.quiz.service import LEECH_LAPSES
-from tutor.quiz.store import QuizStore
-from tutor.store.models import Learner
+from tutor.store.quiz import QuizStore
+
+LEECH_LAPSES = 8  # lapses that make a leech: the learner is told which section to reread
 
 
 def progress_reply(store: QuizStore, learner: Learner, now: datetime, default_tz: str) -> Reply:
@@ -22,14 +22,14 @@ def progress_reply(store: QuizStore, learner: Learner, now: datetime, default_tz
     end_of_day = local_day_start(now, tz) + timedelta(days=1)
     lines = [t("progress_header", lang)]
     leeches = []
-    for module in sorted({m for m, *_ in cards}):
-        mine = [c for c in cards if c[0] == module]
-        retention = sum(store.srs.retrievability(c[2], now) for c in mine) / len(mine)
-        due = sum(store.srs.due(c[2]) < end_of_day for c in mine)
+    for module in sorted({c.module_id for c in cards}):
+        mine = [c for c in cards if c.module_id == module]
+        retention = sum(store.srs.retrievability(c.card_json, now) for c in mine) / len(mine)
+        due = sum(store.srs.due(c.card_json) < end_of_day for c in mine)
         lines.append(
             "• " + t("progress_line", lang, module=module, seen=len(mine), retention=round(retention * 100), due=due)
         )
-        leeches += [c[1] for c in mine if c[3] >= LEECH_LAPSES]
+        leeches += [c.item_id for c in mine if c.lapses >= LEECH_LAPSES]
     lines.append(t("progress_streak", lang, days=streak(store.review_times(learner.id), now, tz)))
     if leeches:
         sections = sorted({f"{item.module_id} › {item.section_id}" for i in leeches if (item := store.item(i))})

@@ -11,14 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from tutor.domain import Button, Delivery, Platform, Recipient, Reply
@@ -26,7 +22,8 @@ from tutor.localtime import in_quiet_hours, parse_hhmm, zone
 from tutor.messages import t
 from tutor.ports import Clock, Outbox
 from tutor.reminders.schedule import next_reminder_at
-from tutor.store.models import Card, Learner, QuizItem, ReminderSend
+from tutor.store.reminders import DueLearner, ReminderStore
+from tutor.store.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +69,7 @@ class TickReport:
     skipped: int = 0
 
 
-def _recipient(learner: Learner) -> Recipient:
+def _recipient(learner: DueLearner) -> Recipient:
     return Recipient(
         cast(Platform, learner.platform), learner.platform_user_id, learner.chat_id or learner.platform_user_id
     )
@@ -90,7 +87,8 @@ class ReminderDispatcher:
         rules: DispatchRules,
         name: str | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.store = ReminderStore(sessions)
+        self.unit_of_work = SqlUnitOfWork(sessions)
         self.outbox = outbox
         self.clock = clock
         self.limiter = limiter
@@ -111,120 +109,46 @@ class ReminderDispatcher:
 
     def plan_and_claim(self, now: datetime, report: TickReport) -> list[Due]:
         """Find learners whose reminder time has passed, claim today's row for those with work, move the rest on."""
-        with self.sessions.begin() as s:
-            query = select(Learner).where(
-                Learner.next_reminder_at <= now, Learner.unreachable.is_(False), Learner.reminder_time.is_not(None)
-            )
-            if self.rules.platforms is not None:
-                query = query.where(Learner.platform.in_(self.rules.platforms))
-            learners = list(s.scalars(query.with_for_update(skip_locked=True)))
+        with self.unit_of_work():
+            learners = self.store.lock_due(now, self.rules.platforms)
             report.planned = len(learners)
-            work = self._questions_waiting(s, learners, now)
+            work = self.store.questions_waiting(learners, now, self.rules.new_per_day)
             wanted: list[Due] = []
+            next_at: dict[int, datetime] = {}
             for learner in learners:
                 tz = zone(learner.timezone, self.rules.default_timezone)
                 local = now.astimezone(tz)
                 reminder_time = parse_hhmm(learner.reminder_time or "")
                 assert reminder_time is not None
-                learner.next_reminder_at = next_reminder_at(
-                    reminder_time, tz, now, learner.reminders_paused_until, reminded_on=local.date()
+                next_at[learner.id] = next_reminder_at(
+                    reminder_time, tz, now, learner.paused_until, reminded_on=local.date()
                 )
                 if self._is_quiet(local.time()) or work.get(learner.id, 0) == 0:
                     report.skipped += 1
                     continue
-                recipient = _recipient(learner)
-                wanted.append(Due(learner.id, recipient, learner.lang, local.date(), work[learner.id]))
-            return self._claim(s, wanted, now)
+                wanted.append(Due(learner.id, _recipient(learner), learner.lang, local.date(), work[learner.id]))
+            self.store.move_next(next_at)
+            claimed = self.store.claim([(d.learner_id, d.local_date) for d in wanted], now, self.name)
+            return [replace(d, send_id=claimed[d.learner_id]) for d in wanted if d.learner_id in claimed]
 
     def _is_quiet(self, local_time: Any) -> bool:
         start, end = self._quiet
         return bool(start and end and in_quiet_hours(local_time, start, end))
 
-    def _questions_waiting(self, s: Session, learners: Sequence[Learner], now: datetime) -> dict[int, int]:
-        ids = [learner.id for learner in learners]
-        if not ids:
-            return {}
-        due = dict(
-            s.execute(
-                select(Card.learner_id, func.count(Card.id))
-                .where(Card.learner_id.in_(ids), Card.due <= now)
-                .group_by(Card.learner_id)
-            ).all()
-        )
-        seen = dict(
-            s.execute(
-                select(Card.learner_id, func.count(Card.id)).where(Card.learner_id.in_(ids)).group_by(Card.learner_id)
-            ).all()
-        )
-        per_level = dict(
-            s.execute(
-                select(QuizItem.level, func.count(QuizItem.id))
-                .where(QuizItem.active.is_(True))
-                .group_by(QuizItem.level)
-            ).all()
-        )
-        waiting = {}
-        for learner in learners:
-            fresh = max(0, per_level.get(learner.level, 0) - seen.get(learner.id, 0))
-            waiting[learner.id] = due.get(learner.id, 0) + min(fresh, self.rules.new_per_day)
-        return waiting
-
-    def _claim(self, s: Session, wanted: list[Due], now: datetime) -> list[Due]:
-        if not wanted:
-            return []
-        insert = pg_insert if s.bind is not None and s.bind.dialect.name == "postgresql" else sqlite_insert
-        rows = [
-            {
-                "learner_id": d.learner_id,
-                "local_date": d.local_date,
-                "status": "claimed",
-                "claimed_by": self.name,
-                "claimed_at": now,
-            }
-            for d in wanted
-        ]
-        claimed: dict[int, int] = {}
-        for start in range(0, len(rows), 1000):
-            stmt = (
-                insert(ReminderSend)
-                .values(rows[start : start + 1000])
-                .on_conflict_do_nothing(index_elements=["learner_id", "local_date"])
-                .returning(ReminderSend.learner_id, ReminderSend.id)
-            )
-            claimed.update({learner_id: send_id for learner_id, send_id in s.execute(stmt)})
-        return [replace(d, send_id=claimed[d.learner_id]) for d in wanted if d.learner_id in claimed]
-
     def _recover(self, now: datetime) -> list[Due]:
         """Claims whose dispatcher died before the send, and transient failures, still within their day."""
-        with self.sessions.begin() as s:
-            rows = s.execute(
-                select(ReminderSend, Learner)
-                .join(Learner, Learner.id == ReminderSend.learner_id)
-                .where(
-                    ReminderSend.status.in_(("claimed", "failed")),
-                    ReminderSend.claimed_at < now - self.rules.lease,
-                    Learner.unreachable.is_(False),
-                )
-            ).all()
-            out = []
-            for send, learner in rows:
+        out = []
+        with self.unit_of_work():
+            for claim in self.store.stale_claims(now - self.rules.lease):
+                learner = claim.learner
                 local = now.astimezone(zone(learner.timezone, self.rules.default_timezone))
-                if local.date() != send.local_date or self._is_quiet(local.time()):
+                if local.date() != claim.local_date or self._is_quiet(local.time()):
                     continue
-                taken = s.execute(
-                    update(ReminderSend)
-                    .where(
-                        ReminderSend.id == send.id,
-                        ReminderSend.status == send.status,
-                        ReminderSend.claimed_at == send.claimed_at,
-                    )
-                    .values(status="claimed", claimed_by=self.name, claimed_at=now)
-                )
-                if taken.rowcount == 1:  # type: ignore[attr-defined]
-                    recipient = _recipient(learner)
-                    waiting = self._questions_waiting(s, [learner], now).get(learner.id, 0)
-                    out.append(Due(learner.id, recipient, learner.lang, send.local_date, max(waiting, 1), send.id))
-            return out
+                if self.store.take_over(claim, now, self.name):
+                    waiting = self.store.questions_waiting([learner], now, self.rules.new_per_day).get(learner.id, 0)
+                    due = Due(learner.id, _recipient(learner), learner.lang, claim.local_date, max(waiting, 1))
+                    out.append(replace(due, send_id=claim.send_id))
+        return out
 
     async def _send_batch(self, batch: list[Due], report: TickReport) -> None:
         sending = await asyncio.to_thread(self._mark, batch, "claimed", "sending")
@@ -257,22 +181,7 @@ class ReminderDispatcher:
 
     def _mark(self, dues: list[Due], old: str, new: str) -> set[int]:
         """Move this dispatcher's rows from one status to another; returns the learners whose row moved."""
-        values: dict[str, Any] = {"status": new}
-        if new == "sent":
-            values["sent_at"] = self.clock.now()
-        stmt = (
-            update(ReminderSend)
-            .where(
-                ReminderSend.id.in_([d.send_id for d in dues]),
-                ReminderSend.status == old,
-                ReminderSend.claimed_by == self.name,
-            )
-            .values(**values)
-            .returning(ReminderSend.learner_id)
-        )
-        with self.sessions.begin() as s:
-            return set(s.scalars(stmt))
+        return self.store.mark([d.send_id for d in dues], old, new, self.name, self.clock.now())
 
     def _unreachable(self, learner_ids: list[int]) -> None:
-        with self.sessions.begin() as s:
-            s.execute(update(Learner).where(Learner.id.in_(learner_ids)).values(unreachable=True))
+        self.store.mark_unreachable(learner_ids)

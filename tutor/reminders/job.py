@@ -1,49 +1,80 @@
-"""The periodic reminder job, on APScheduler with its job store in the tutor's own database."""
+"""The periodic reminder job: APScheduler ticks in every `tutor serve` process, the leader alone dispatches.
+
+The job store is APScheduler's in-memory one: nothing of the scheduler is shared between processes, and the
+dispatcher's durable state is in the tutor's database. Which process dispatches is `leadership`'s business.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import UTC, datetime
+from typing import Any
 
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
 from tutor.reminders.dispatcher import ReminderDispatcher
+from tutor.reminders.leadership import ReminderLeadership
 
 log = logging.getLogger(__name__)
 JOB_ID = "daily-reminders"
-# The stored job names this function and a key, not the dispatcher itself: each process registers its own.
-_DISPATCHERS: dict[str, ReminderDispatcher] = {}
 
 
-async def run_reminders(key: str) -> None:
-    """Run one dispatcher tick (the job APScheduler calls)."""
-    dispatcher = _DISPATCHERS.get(key)
-    if dispatcher is None:
-        log.warning("no reminder dispatcher registered in this process")
-        return
-    report = await dispatcher.tick()
-    log.info(
-        "reminders: planned %d, sent %d, unreachable %d, failed %d, skipped %d",
-        report.planned,
-        report.sent,
-        report.unreachable,
-        report.failed,
-        report.skipped,
-    )
+class ReminderJob:
+    """One tick: take or keep the leadership, then run the dispatcher if this process leads."""
+
+    def __init__(self, dispatcher: ReminderDispatcher, leadership: ReminderLeadership) -> None:
+        self.dispatcher = dispatcher
+        self.leadership = leadership
+
+    async def run(self) -> bool:
+        """The job APScheduler calls; True if this process led and dispatched."""
+        if not await asyncio.to_thread(self.leadership.try_acquire):
+            return False
+        report = await self.dispatcher.tick()
+        log.info(
+            "reminders: planned %d, sent %d, unreachable %d, failed %d, skipped %d",
+            report.planned,
+            report.sent,
+            report.unreachable,
+            report.failed,
+            report.skipped,
+        )
+        return True
 
 
-def start_reminder_job(dispatcher: ReminderDispatcher, engine: Engine, every_s: float = 60.0) -> AsyncIOScheduler:
-    """Schedule the dispatcher every ``every_s`` seconds; call from inside the running event loop."""
-    _DISPATCHERS[JOB_ID] = dispatcher
-    scheduler = AsyncIOScheduler(jobstores={"default": SQLAlchemyJobStore(engine=engine)}, timezone="UTC")
+class ReminderScheduler(AsyncIOScheduler):
+    """An AsyncIOScheduler whose shutdown also gives up the reminder leadership, so a follower takes over at once."""
+
+    def __init__(self, leadership: ReminderLeadership, **options: Any) -> None:
+        super().__init__(**options)
+        self.leadership = leadership
+
+    def shutdown(self, wait: bool = True) -> None:
+        try:
+            super().shutdown(wait)
+        finally:
+            self.leadership.close()
+
+
+def start_reminder_job(
+    dispatcher: ReminderDispatcher,
+    engine: Engine,
+    every_s: float = 60.0,
+    leadership: ReminderLeadership | None = None,
+) -> AsyncIOScheduler:
+    """Tick every ``every_s`` seconds (the first at once), dispatching while this process leads the deployment;
+    call from inside the running event loop. Shutting the scheduler down releases the leadership."""
+    leadership = leadership or ReminderLeadership.for_engine(engine)
+    job = ReminderJob(dispatcher, leadership)
+    scheduler = ReminderScheduler(leadership, timezone="UTC")  # the default, in-memory job store
     scheduler.add_job(
-        run_reminders,
+        job.run,
         "interval",
         seconds=every_s,
-        args=[JOB_ID],
         id=JOB_ID,
-        replace_existing=True,
+        next_run_time=datetime.now(UTC),
         coalesce=True,
         max_instances=1,
         misfire_grace_time=int(max(every_s, 1) * 5),

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tutor.domain import Reply
+from tutor.domain import Learner, Reply
 from tutor.localtime import in_quiet_hours, parse_hhmm, valid_zone, zone
 from tutor.messages import t
 from tutor.reminders.schedule import next_reminder_at
 from tutor.store.learners import LearnerStore
-from tutor.store.models import Learner
 
 
 @dataclass(frozen=True)

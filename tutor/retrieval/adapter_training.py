@@ -6,13 +6,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session, sessionmaker
-
+from tutor.ports import VectorIndex
 from tutor.retrieval.catalog import Catalog
 from tutor.retrieval.query_adapter import FitSettings, fingerprint, fit_adapter, training_set
 from tutor.retrieval.question_keys import QuestionKeys
-from tutor.retrieval.vector_index import ChromaIndex
-from tutor.store.models import QueryAdapter
+from tutor.store.course import SessionFactory
+from tutor.store.query_adapters import QueryAdapterRepository, StoredAdapter
 
 log = logging.getLogger(__name__)
 
@@ -26,25 +25,26 @@ class AdapterReport:
 
 
 def refit(
-    sessions: sessionmaker[Session],
+    adapters: QueryAdapterRepository | SessionFactory,
     embedder: str,
     catalog: Catalog,
-    chunks: ChromaIndex,
+    chunks: VectorIndex,
     questions: QuestionKeys,
     now: datetime,
     fit: FitSettings = FitSettings(),
 ) -> AdapterReport:
     """Fit the map again if the passages or the quiz questions changed since the stored one; drop it when there are
-    too few questions to fit one."""
+    too few questions to fit one. ``adapters`` is the repository, or the session factory to build it from."""
+    if not isinstance(adapters, QueryAdapterRepository):
+        adapters = QueryAdapterRepository(adapters)
     catalog.refresh(force=True)
     entries = catalog.entries
     asked = questions.question_vectors()
     passage_keys = [f"{i}\0{e.passage.section_id}\0{e.passage.lang}\0{e.passage.text}" for i, e in entries.items()]
     fp = fingerprint(embedder, passage_keys, [q[0] for q in asked], fit)
-    with sessions.begin() as s:
-        stored = s.get(QueryAdapter, embedder)
-        if stored is not None and stored.fingerprint == fp:
-            return AdapterReport("unchanged", stored.questions)
+    stored = adapters.fingerprint(embedder)
+    if stored is not None and stored[0] == fp:
+        return AdapterReport("unchanged", stored[1])
     vectors = chunks.vectors(list(entries))
     passages = [
         (vectors[i], f"{e.passage.module_id}#{e.passage.section_id}", e.passage.lang)
@@ -54,16 +54,10 @@ def refit(
     data = training_set([(v, section, lang) for _, v, section, lang in asked], passages)
     matrix = fit_adapter(data, fit) if data is not None else None
     n = len(data.queries) if data is not None else 0
-    with sessions.begin() as s:
-        stored = s.get(QueryAdapter, embedder)
-        if matrix is None:
-            if stored is not None:
-                s.delete(stored)
-        else:
-            row = stored or QueryAdapter(embedder=embedder)
-            row.fingerprint, row.dim, row.questions, row.fitted_at = fp, matrix.shape[0], n, now
-            row.matrix = matrix.tobytes()
-            s.add(row)
+    if matrix is None:
+        adapters.delete(embedder)
+    else:
+        adapters.save(StoredAdapter(embedder, fp, matrix, n, now))
     catalog.refresh(force=True)
     if matrix is None:
         return AdapterReport("identity", 0)

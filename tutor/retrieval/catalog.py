@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 import numpy as np
-from sqlalchemy import Row, func, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from tutor.domain import Passage
 from tutor.quiz.items import texts_from_json
 from tutor.retrieval.lexical import LexicalIndex
-from tutor.store.models import Chunk, Document, QueryAdapter, QuizItem
+from tutor.store.course import CourseRepository, SessionFactory
+from tutor.store.query_adapters import QueryAdapterRepository
 
 SectionKey = tuple[str, str, str]  # (module id, section id, language)
 
@@ -34,25 +33,26 @@ class PassageEntry:
 @dataclass
 class Catalog:
     """All passages, by id, with one BM25 index per language and the query adapter of the embedder (None: no adapter,
-    or ``use_adapter`` off); reloaded when an ingest or a refit changed the store."""
+    or ``use_adapter`` off); reloaded when an ingest or a refit changed the store.
 
-    sessions: sessionmaker[Session]
+    ``source`` is the course repository, or the session factory to build it (and the adapters' repository) from."""
+
+    source: InitVar[CourseRepository | SessionFactory]
     check_every_s: float = 10.0
     embedder: str = ""
     use_adapter: bool = True
+    adapters: InitVar[QueryAdapterRepository | None] = None
     entries: dict[str, PassageEntry] = field(default_factory=dict)
     lexical: dict[str, LexicalIndex] = field(default_factory=dict)
     adapter: np.ndarray | None = None
     _fingerprint: tuple[object, ...] | None = None
     _checked_at: float = 0.0
+    course: CourseRepository = field(init=False, repr=False)
+    _adapters: QueryAdapterRepository = field(init=False, repr=False)
 
-    def _current_fingerprint(self, s: Session) -> tuple[object, ...]:
-        documents = s.execute(select(func.count(Document.id), func.max(Document.ingested_at), func.sum(Document.id)))
-        items = s.execute(
-            select(func.count(QuizItem.id), func.sum(func.length(QuizItem.body))).where(QuizItem.active.is_(True))
-        )
-        fitted = s.execute(select(QueryAdapter.fitted_at).where(QueryAdapter.embedder == self.embedder))
-        return (*documents.one(), *items.one(), fitted.scalar_one_or_none())
+    def __post_init__(self, source: CourseRepository | SessionFactory, adapters: QueryAdapterRepository | None) -> None:
+        self.course = source if isinstance(source, CourseRepository) else CourseRepository(source)
+        self._adapters = adapters or QueryAdapterRepository(self.course.sessions)
 
     def refresh(self, force: bool = False) -> None:
         """Reload passages if the registry changed since the last load (checked at most every few seconds)."""
@@ -60,31 +60,16 @@ class Catalog:
         if not force and self._fingerprint is not None and now - self._checked_at < self.check_every_s:
             return
         self._checked_at = now
-        with self.sessions() as s:
-            fp = self._current_fingerprint(s)
-            if fp == self._fingerprint and not force:
-                return
-            rows = s.execute(select(Chunk, Document).join(Document).order_by(Document.id, Chunk.ordinal)).all()
-            self._load(rows, _quiz_keys(s))
-            self.adapter = _adapter_matrix(s, self.embedder) if self.use_adapter else None
-            self._fingerprint = fp
+        snapshot = self.course.snapshot(self.embedder, unless=None if force else self._fingerprint)
+        if snapshot is None:
+            return
+        self._load(snapshot.passages, _quiz_keys(snapshot.quiz_bodies))
+        stored = self._adapters.get(self.embedder) if self.use_adapter else None
+        self.adapter = stored.matrix if stored is not None else None
+        self._fingerprint = snapshot.fingerprint
 
-    def _load(self, rows: Sequence[Row[Chunk, Document]], quiz_keys: dict[SectionKey, str]) -> None:
-        entries: dict[str, PassageEntry] = {}
-        for chunk, doc in rows:
-            source = doc.source_url or f"{doc.path}#{chunk.section_id}"
-            p = Passage(
-                chunk.id,
-                chunk.text,
-                doc.module_id,
-                doc.title,
-                chunk.section_id,
-                chunk.section_title,
-                doc.lang,
-                doc.level,
-                source,
-            )
-            entries[chunk.id] = PassageEntry(p, doc.cohort)
+    def _load(self, rows: Sequence[tuple[Passage, str]], quiz_keys: dict[SectionKey, str]) -> None:
+        entries = {p.chunk_id: PassageEntry(p, cohort) for p, cohort in rows}
         by_lang: dict[str, list[Passage]] = {}
         for e in entries.values():
             by_lang.setdefault(e.passage.lang, []).append(e.passage)
@@ -104,19 +89,10 @@ def index_text(p: Passage) -> str:
     return f"{p.module_title} — {p.section_title}\n{p.text}"
 
 
-def _quiz_keys(s: Session) -> dict[SectionKey, str]:
+def _quiz_keys(bodies: Sequence[tuple[str, str, str]]) -> dict[SectionKey, str]:
     """The active quiz items of each section and language, as one text: questions, right answers, explanations."""
     keys: dict[SectionKey, list[str]] = {}
-    for module_id, section_id, body in s.execute(
-        select(QuizItem.module_id, QuizItem.section_id, QuizItem.body).where(QuizItem.active.is_(True))
-    ):
+    for module_id, section_id, body in bodies:
         for lang, t in texts_from_json(body).items():
             keys.setdefault((module_id, section_id, lang), []).append(t.search_text())
     return {k: "\n".join(v) for k, v in keys.items()}
-
-
-def _adapter_matrix(s: Session, embedder: str) -> np.ndarray | None:
-    row = s.get(QueryAdapter, embedder)
-    if row is None:
-        return None
-    return np.frombuffer(row.matrix, dtype=np.float32).reshape(row.dim, row.dim).copy()

@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 candidates, fused by a tuned convex combination of normalised scores."""
+"""Hybrid retrieval: dense (the vector index) and BM25 candidates, fused by a tuned convex combination of normalised
+scores."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ import numpy as np
 
 from tutor.content.schema import RECAP_SECTION
 from tutor.domain import Passage
-from tutor.ports import Embedder
+from tutor.ports import Embedder, VectorIndex
 from tutor.retrieval.catalog import Catalog
 from tutor.retrieval.query_adapter import adapt
 from tutor.retrieval.question_keys import QuestionKeys
-from tutor.retrieval.vector_index import ChromaIndex
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -35,7 +35,7 @@ class Filters:
         )
 
     def where(self) -> dict[str, Any]:
-        """The same filters as a Chroma ``where`` clause."""
+        """The same filters as a ``where`` clause of the vector index (Chroma's syntax)."""
         clauses: list[dict[str, Any]] = [{"lang": self.lang}, {"cohort": {"$in": sorted({"", self.cohort or ""})}}]
         if self.levels is not None:
             clauses.append({"level": {"$in": list(self.levels)}})
@@ -78,7 +78,7 @@ class HybridRetriever:
     def __init__(
         self,
         embedder: Embedder,
-        index: ChromaIndex,
+        index: VectorIndex,
         catalog: Catalog,
         bm25_weight: float = 0.3,
         cross_lingual_bm25_weight: float = 0.0,
@@ -102,9 +102,11 @@ class HybridRetriever:
         k: int = 5,
         mode: Mode = "hybrid",
         query_lang: str | None = None,
+        query_vector: np.ndarray | None = None,
     ) -> list[Passage]:
-        """The k best passages for the query, best first, each with its fused and dense scores."""
-        c = self.candidate_scores(query, filters, mode)
+        """The k best passages for the query, best first, each with its fused and dense scores. ``query_vector``: the
+        query already embedded (``embed_query``) by the caller, who needs it again; embedded here when not given."""
+        c = self.candidate_scores(query, filters, mode, query_vector)
         if not c.ids:
             return []
         w = self.bm25_weight if query_lang in (None, filters.lang) else self.cross_lingual_bm25_weight
@@ -127,10 +129,13 @@ class HybridRetriever:
                     break
         return (teaching + recaps)[:k]
 
-    def candidate_scores(self, query: str, filters: Filters, mode: Mode) -> Candidates:
-        """Candidate ids from dense and BM25 search, with every score for each (0 where a mode is off)."""
+    def candidate_scores(
+        self, query: str, filters: Filters, mode: Mode, query_vector: np.ndarray | None = None
+    ) -> Candidates:
+        """Candidate ids from dense and BM25 search, with every score for each (0 where a mode is off);
+        ``query_vector`` as in ``search``."""
         self.catalog.refresh()
-        qv = self.embedder.embed_query(query) if mode != "bm25" else None
+        qv = None if mode == "bm25" else query_vector if query_vector is not None else self.embedder.embed_query(query)
         av = adapt(self.catalog.adapter, qv) if qv is not None else None
         near = dict(self.index.query(av, self.candidates, filters.where())) if av is not None else {}
         lexical = self._bm25(query, filters) if mode != "dense" else {}

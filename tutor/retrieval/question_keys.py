@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from tutor.ports import Embedder
+from tutor.ports import Embedder, VectorIndex
 from tutor.quiz.items import Item
-from tutor.retrieval.vector_index import ChromaIndex
 
 Section = tuple[str, str]  # (module id, section id)
 NEAREST = 60
@@ -37,11 +36,11 @@ Wanted = dict[str, tuple[str, dict[str, Any]]]  # key id -> (text, metadata)
 
 
 class QuestionKeys:
-    """Quiz questions in their own Chroma collections: as passages (question, answer, explanation), searched alongside
-    the chunks; and, when a second index is given, the bare questions embedded as queries, which fit the query
-    adapter."""
+    """Quiz questions in their own vector indexes (Chroma collections): as passages (question, answer, explanation),
+    searched alongside the chunks; and, when a second index is given, the bare questions embedded as queries, which
+    fit the query adapter."""
 
-    def __init__(self, embedder: Embedder, index: ChromaIndex, queries: ChromaIndex | None = None) -> None:
+    def __init__(self, embedder: Embedder, index: VectorIndex, queries: VectorIndex | None = None) -> None:
         self.embedder = embedder
         self.index = index
         self.queries = queries
@@ -77,7 +76,7 @@ class QuestionKeys:
         return best
 
 
-def _sync(index: ChromaIndex, wanted: Wanted, embed: Callable[[list[str]], np.ndarray]) -> tuple[int, int]:
+def _sync(index: VectorIndex, wanted: Wanted, embed: Callable[[list[str]], np.ndarray]) -> tuple[int, int]:
     stored = index.ids()
     new = [i for i in wanted if i not in stored]
     gone = [i for i in stored if i not in wanted]

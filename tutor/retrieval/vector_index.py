@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,15 @@ def _collection_name(embedder_name: str, kind: str) -> str:
     return f"{kind}-{slug}"
 
 
+# Chroma keeps one shared system per path or server in the process, and builds it unsafely when two threads open a
+# client at once ("Could not connect to tenant default_tenant"): every index opens its client under this one lock.
+_OPENING = threading.Lock()
+
+
 class ChromaIndex:
-    """One collection per embedder and kind (course chunks, quiz questions), cosine space; vectors always come from
-    our embedder, never Chroma's."""
+    """The real VectorIndex: one collection per embedder and kind (course chunks, quiz questions), cosine space;
+    vectors always come from our embedder, never Chroma's. The client is opened on first use, once even when several
+    threads ask at the same moment."""
 
     def __init__(
         self, embedder_name: str, path: Path | None = None, url: str | None = None, kind: str = "chunks"
@@ -29,24 +36,30 @@ class ChromaIndex:
         self._collection: Any = None
 
     def _col(self) -> Any:
-        if self._collection is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-
-            settings = ChromaSettings(anonymized_telemetry=False)
-            if self._url:
-                u = urlparse(self._url)
-                client = chromadb.HttpClient(
-                    host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https", settings=settings
-                )
-            else:
-                assert self._path is not None
-                self._path.mkdir(parents=True, exist_ok=True)
-                client = chromadb.PersistentClient(path=str(self._path), settings=settings)
-            self._collection = client.get_or_create_collection(
-                self._name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-            )
+        if self._collection is not None:
+            return self._collection
+        with _OPENING:
+            if self._collection is None:
+                self._collection = self._open()
         return self._collection
+
+    def _open(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        settings = ChromaSettings(anonymized_telemetry=False)
+        if self._url:
+            u = urlparse(self._url)
+            client = chromadb.HttpClient(
+                host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https", settings=settings
+            )
+        else:
+            assert self._path is not None
+            self._path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(self._path), settings=settings)
+        return client.get_or_create_collection(
+            self._name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
 
     def upsert(
         self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], metadatas: Sequence[dict[str, Any]]

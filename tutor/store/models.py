@@ -52,7 +52,7 @@ class Learner(Base):
 
 
 class LogEntry(Base):
-    """One turn of a conversation: what the learner asked and what the tutor answered."""
+    """One turn of a conversation; ``role``: learner, assistant (the bot) or tutor (a human tutor)."""
 
     __tablename__ = "conversation_log"
 
@@ -63,6 +63,17 @@ class LogEntry(Base):
     kind: Mapped[str] = mapped_column(String(16), default="message")
     citations: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConversationState(Base):
+    """The learner's active conversation mode (ask, quiz, ...) and its state as JSON."""
+
+    __tablename__ = "conversation_states"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class UnansweredQuestion(Base):
