@@ -68,9 +68,10 @@ async def test_tune_confidence_is_the_tutors_own(app: App, across: bool) -> None
         lang = other[q.lang] if across else q.lang
         passages = app.retriever.search(q.q, Filters(lang), app.settings.top_k, "hybrid", q.lang)
         assert seen == confidence(passages)
-        answer = await app.assistant.answerer.answer(q.q, Filters(lang), q.lang)
+        answerer = app.assistant.answerer
+        answer = await answerer.answer(q.q, Filters(lang), q.lang)
         assert seen == pytest.approx(answer.confidence)
-        threshold = app.assistant.answerer.cross_lingual_min_confidence if across else app.assistant.answerer.min_confidence
+        threshold = answerer.cross_lingual_min_confidence if across else answerer.min_confidence
         if seen < threshold:
             assert answer.abstained
 

@@ -71,7 +71,9 @@ async def test_poll_mode_sends_a_native_quiz_and_routes_its_answer(tmp_path: Pat
         fake.push({"poll_answer": answer})
         (feedback,) = await fake.wait_for("sendMessage", 6001)
         assert feedback.params["text"] == "Bonne réponse !"
-        assert assistant.handled[-1] == Incoming("telegram", "6001", "6001", poll_id=poll_id, poll_option=1, locale="fr")
+        assert assistant.handled[-1] == Incoming(
+            "telegram", "6001", "6001", poll_id=poll_id, poll_option=1, locale="fr"
+        )
 
 
 async def test_buttons_mode_ignores_the_poll(tmp_path: Path, fake: FakeTelegram) -> None:
