@@ -22,14 +22,14 @@ from tests.conftest import FIXTURE_QUIZZES, make_settings
 from tests.fakes import FakeEmbedder
 from tests.telegram_fake_server import TOKEN, FakeTelegram
 from tutor.quiz.items import load_banks
-from tutor.reminders.leadership import (
+from tutor.store.db import make_engine
+from tutor.store.leadership import (
     LOCK_FILE,
     LOCK_KEY,
     AdvisoryLockLeadership,
     FileLockLeadership,
     ReminderLeadership,
 )
-from tutor.store.db import make_engine
 from tutor.store.models import Learner, ReminderSend
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -172,7 +172,7 @@ async def test_reminder_job_runs_the_dispatcher_only_while_leading(rapp: App) ->
     from sqlalchemy import inspect
 
     from tutor.reminders.job import JOB_ID, start_reminder_job
-    from tutor.reminders.leadership import ReminderLeadership
+    from tutor.store.leadership import ReminderLeadership
 
     outbox = InMemoryOutbox()
     await _subscribe(rapp, "ivy")

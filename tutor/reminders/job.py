@@ -15,7 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
 from tutor.reminders.dispatcher import ReminderDispatcher
-from tutor.reminders.leadership import ReminderLeadership
+from tutor.store.leadership import ReminderLeadership
 
 log = logging.getLogger(__name__)
 JOB_ID = "daily-reminders"
