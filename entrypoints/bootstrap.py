@@ -27,6 +27,7 @@ from tutor.retrieval.question_keys import QuestionKeys
 from tutor.retrieval.vector_index import ChromaIndex
 from tutor.settings import Settings
 from tutor.store.db import make_engine, migrate, session_factory
+from tutor.store.export import LearnerExport
 from tutor.store.learners import LearnerStore
 from tutor.store.quiz import QuizStore
 from tutor.store.schema import at_head
@@ -109,7 +110,16 @@ def build(
     prefs = ReminderPreferences(
         learners, ReminderRules(settings.default_timezone, settings.quiet_hours_start, settings.quiet_hours_end)
     )
-    assistant = Assistant(learners, answerer, clock or SystemClock(), defaults, quiz, prefs, SqlUnitOfWork(sessions))
+    assistant = Assistant(
+        learners,
+        answerer,
+        clock or SystemClock(),
+        defaults,
+        quiz,
+        prefs,
+        SqlUnitOfWork(sessions),
+        LearnerExport(sessions),
+    )
     ingestor = Ingestor(sessions, embedder, index)
     return App(
         settings, engine, sessions, embedder, index, retriever, assistant, ingestor, questions, learners, quiz_store

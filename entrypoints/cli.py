@@ -224,14 +224,22 @@ def check_content_command(
     root: Path = typer.Argument(Path("knowledge"), help="The knowledge folder."),
     schema: bool = typer.Option(False, help="Print the JSON schema of front matter and quiz banks instead."),
 ) -> None:
-    """Check the course material: schema, both languages, quiz items, limits, links; report word counts."""
+    """Check the course material: schema, both languages, quiz items, limits, links; report word counts.
+
+    Freshness (no `reviewed:` date, a review over six months old, a tense that contradicts it) gives warnings,
+    which are printed but do not fail the check.
+    """
+    from datetime import date
+
+    from rich.markup import escape
+
     from tutor.content.check import check_content
     from tutor.content.schema import ModuleMeta, QuizBank
 
     if schema:
         console.print_json(data={"module": ModuleMeta.model_json_schema(), "quiz_bank": QuizBank.model_json_schema()})
         return
-    report = check_content(root)
+    report = check_content(root, today=date.today())
     table = Table(title="Course material")
     for col in ("module", "words fr", "words en", "quiz items"):
         table.add_column(col)
@@ -245,7 +253,11 @@ def check_content_command(
     console.print(table)
     for error in report.errors:
         console.print(f"[red]error[/red] {error}", highlight=False)
-    console.print(f"{len(report.errors)} errors; {sum(report.items.values())} quiz items.")
+    for warning in report.warnings:
+        console.print(f"[yellow]warning[/yellow] {escape(warning)}", highlight=False)
+    console.print(
+        f"{len(report.errors)} errors; {len(report.warnings)} warnings; {sum(report.items.values())} quiz items."
+    )
     raise typer.Exit(1 if report.errors else 0)
 
 

@@ -146,3 +146,24 @@ def test_payloads_that_cannot_be_encoded_are_refused() -> None:
     with pytest.raises(ValueError):
         encode(Explain("a:b"))
     assert decode(encode(SetLevel(2))) == SetLevel(2)
+
+
+async def test_export_holds_every_table_about_the_learner(harness: Harness, app: App) -> None:
+    import json
+
+    from tutor.store.export import learner_tables
+
+    await harness.say("C'est quoi le biais d'automatisation ?")
+    await harness.say("Quelle est la recette de la tarte tatin ?")  # unanswered, kept for the teaching team
+    await harness.say("/reminder 18:00")
+    [q1] = await harness.say("/quiz")
+    await harness.press(_button(q1, "q:"))
+    [export] = await harness.say("/export")
+    data = json.loads(export.text.split("\n", 1)[1])
+    assert set(data) == {"profile"} | {t.name for t in learner_tables()}
+    assert data["profile"]["chat_id"] == "chat-1" and data["profile"]["reminder_time"] == "18:00"
+    assert data["unanswered_questions"][0]["text"] == "Quelle est la recette de la tarte tatin ?"
+    answer = next(turn for turn in data["conversation_log"] if turn["kind"] == "answer")
+    assert answer["citations"][0]["section_id"] == "automation-bias"
+    assert data["review_logs"][0]["rating"] in (1, 3) and data["cards"][0]["item_id"] == "l1-99-q01"
+    assert data["asked_questions"] and data["quiz_sessions"] and data["conversation_states"][0]["mode"] == "quiz"

@@ -10,15 +10,17 @@ from tutor.domain import Button, Reply
 from tutor.messages import t
 from tutor.modes.base import Turn
 from tutor.quiz.service import QuizService
+from tutor.store.export import LearnerExport
 from tutor.store.learners import LearnerStore
 
 
 class Account:
     """What a learner can see and change about themself."""
 
-    def __init__(self, learners: LearnerStore, quiz: QuizService) -> None:
+    def __init__(self, learners: LearnerStore, quiz: QuizService, export_data: LearnerExport) -> None:
         self.learners = learners
         self.quiz = quiz
+        self.export_data = export_data
 
     def start(self, turn: Turn, _arg: str) -> list[Reply]:
         """Welcome, with buttons for the language and the level."""
@@ -51,27 +53,8 @@ class Account:
         return [Reply(t("level_set", turn.lang, level=arg, name=t(f"level_{arg}", turn.lang)))]
 
     def export(self, turn: Turn, _arg: str) -> list[Reply]:
-        """Everything stored about the learner, as JSON."""
-        learner = turn.learner
-        data = {
-            "profile": {
-                "platform": learner.platform,
-                "id": learner.platform_user_id,
-                "lang": learner.lang,
-                "level": learner.level,
-                "cohort": learner.cohort,
-                "since": learner.created_at.isoformat(),
-            },
-            "conversation": [
-                {"at": e.created_at.isoformat(), "role": e.role, "text": e.text}
-                for e in self.learners.transcript(learner.id)
-            ],
-            "reminder": {"time": learner.reminder_time, "timezone": learner.timezone},
-            "quiz_reviews": [
-                {"at": at.isoformat(), "item": item, "correct": correct}
-                for at, item, correct in self.quiz.reviews(learner)
-            ],
-        }
+        """Everything stored about the learner, table by table, as JSON."""
+        data = self.export_data.of(turn.learner.id)
         return [Reply(t("export", turn.lang) + "\n" + json.dumps(data, ensure_ascii=False, indent=1))]
 
     def delete(self, turn: Turn, _arg: str) -> list[Reply]:

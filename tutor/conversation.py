@@ -39,6 +39,7 @@ from tutor.quiz.answer_shape import chosen_letter
 from tutor.quiz.service import QuizService
 from tutor.reminders.preferences import ReminderPreferences
 from tutor.retrieval.hybrid import Filters
+from tutor.store.export import LearnerExport
 from tutor.store.learners import LearnerStore
 from tutor.store.unit_of_work import SqlUnitOfWork
 from tutor.text_input import clean, has_words
@@ -81,6 +82,7 @@ class Assistant:
         quiz: QuizService,
         reminders: ReminderPreferences,
         unit_of_work: SqlUnitOfWork,
+        export_data: LearnerExport,
     ) -> None:
         self.learners = learners
         self.answerer = answerer
@@ -92,7 +94,7 @@ class Assistant:
         self.ask = AskMode(learners)
         self.quiz_mode = QuizMode(quiz)
         self.modes: dict[str, Mode] = {ASK: self.ask, QUIZ: self.quiz_mode}
-        self.account = Account(learners, quiz)
+        self.account = Account(learners, quiz, export_data)
         self.commands = self._command_handlers()
 
     def _command_handlers(self) -> dict[str, Handler]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "welcome": {
-        "fr": "Bonjour et bienvenue ! Je suis l'assistant CAIRE : je réponds à vos questions à partir du cours, "
-        "en citant mes sources. Vous êtes au niveau {level}. Choisissez votre langue et votre niveau, "
-        "ou posez directement une question.",
-        "en": "Hello and welcome! I am the CAIRE assistant: I answer your questions from the course material and "
-        "cite my sources. You are at level {level}. Pick your language and level, ask a question, "
-        "or type /quiz to review.",
+        "fr": "Bonjour et bienvenue ! Je suis l'assistant CAIRE, une IA et non une personne : je réponds à vos "
+        "questions à partir du cours, en citant mes sources. Vous êtes au niveau {level}. Choisissez votre langue "
+        "et votre niveau, ou posez directement une question.",
+        "en": "Hello and welcome! I am the CAIRE assistant, an AI, not a person: I answer your questions from the "
+        "course material and cite my sources. You are at level {level}. Pick your language and level, ask a "
+        "question, or type /quiz to review.",
     },
     "help": {
         "fr": "Posez une question sur le cours en une phrase, je réponds avec les passages qui la justifient.\n"

@@ -1,14 +1,16 @@
-"""Content check: schema, both languages, sections, quiz items, limits, internal links, word counts."""
+"""Content check: schema, both languages, sections, quiz items, limits, internal links, word counts, freshness."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from tutor.content.freshness import freshness_warnings
 from tutor.content.schema import RECAP_SECTION, ModuleMeta, QuizBank, QuizItem
 from tutor.ingest.chunking import split_heading
 
@@ -26,11 +28,13 @@ class Module:
     sections: list[str]
     body: str
     path: Path
+    body_line: int = 1  # the file line the body starts on
 
 
 @dataclass
 class ContentReport:
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # printed, never fail the check (freshness)
     words: dict[str, int] = field(default_factory=dict)
     items: dict[str, int] = field(default_factory=dict)
 
@@ -47,7 +51,7 @@ def _read_module(path: Path, report: ContentReport) -> Module | None:
         report.errors.append(f"{path}: front matter: {str(exc).splitlines()[0]} {str(exc).splitlines()[1:3]}")
         return None
     sections = [split_heading(h)[1] for h in re.findall(r"^## (.+)$", parts[2], re.MULTILINE)]
-    return Module(meta, sections, parts[2], path)
+    return Module(meta, sections, parts[2], path, body_line=parts[0].count("\n") + parts[1].count("\n") + 1)
 
 
 def check_modules(root: Path, report: ContentReport) -> dict[str, dict[str, Module]]:
@@ -139,10 +143,20 @@ def check_glossary(root: Path, modules: dict[str, dict[str, Module]], report: Co
                 report.errors.append(f"{path}: entry {n} names unknown module {entry.get('module')}")
 
 
-def check_content(root: Path) -> ContentReport:
-    """Run every check on a knowledge folder."""
+def check_freshness(modules: dict[str, dict[str, Module]], report: ContentReport, today: date) -> None:
+    """Warnings: a module with no ``reviewed:`` date, one not reviewed for six months, tense contradicting it."""
+    for langs in modules.values():
+        for module in langs.values():
+            report.warnings += freshness_warnings(
+                module.path, module.body, module.body_line, module.meta.reviewed, today
+            )
+
+
+def check_content(root: Path, today: date | None = None) -> ContentReport:
+    """Run every check on a knowledge folder; ``today`` (default: the real date) dates the freshness warnings."""
     report = ContentReport()
     modules = check_modules(root, report)
+    check_freshness(modules, report, today or date.today())
     check_quizzes(root, modules, report)
     check_glossary(root, modules, report)
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -32,6 +33,7 @@ class ModuleMeta(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     cohort: str | None = None
     url: str | None = None
+    reviewed: date | None = None  # when a person last checked the module against its sources
 
 
 class QuizText(BaseModel):
