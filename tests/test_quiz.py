@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -223,7 +224,8 @@ async def test_export_has_reviews_and_delete_removes_all_quiz_data(harness: Harn
     await harness.press(_option_button(q, "B"))
     await harness.say("/reminder 08:30")
     [export] = await harness.say("/export")
-    assert '"item": "l1-99-q01"' in export.text and '"time": "08:30"' in export.text
+    assert '"item_id": "l1-99-q01"' in export.text and '"reminder_time": "08:30"' in export.text
+    assert json.loads(export.text.split("\n", 1)[1])["review_logs"][0]["item_id"] == "l1-99-q01"
     await harness.press("delete:yes")
     with app.sessions() as s:
         for model in (Card, ReviewLog, AskedQuestion, QuizSession):

@@ -48,11 +48,17 @@ class LearnerExport:
         with reading(self._sessions) as s:
             profile = s.execute(select(Learner.__table__).where(Learner.id == learner_id)).mappings().first()
             data: dict[str, Any] = {"profile": self._row(profile) if profile else {}}
-            for table in learner_tables():
+            item_of_card: dict[int, str] = {}
+            for table in learner_tables():  # sorted by name: cards come before review_logs
                 rows = s.execute(select(table).where(table.c.learner_id == learner_id)).mappings().all()
-                data[table.name] = [self._row(r) for r in rows]
+                if table.name == "cards":
+                    item_of_card = {r["id"]: r["item_id"] for r in rows}
+                data[table.name] = [self._row(r, item_of_card) for r in rows]
         return data
 
     @staticmethod
-    def _row(row: Any) -> dict[str, Any]:
-        return {k: _value(k, v) for k, v in row.items() if k not in HIDDEN_COLUMNS}
+    def _row(row: Any, item_of_card: dict[int, str] | None = None) -> dict[str, Any]:
+        values = {k: _value(k, v) for k, v in row.items() if k not in HIDDEN_COLUMNS}
+        if item_of_card and "card_id" in row:  # a review names its quiz item, not an internal card number
+            values["item_id"] = item_of_card.get(row["card_id"])
+        return values
