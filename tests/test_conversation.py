@@ -68,10 +68,14 @@ async def test_export_then_delete_removes_everything(harness: Harness, app: App)
     [export] = await harness.say("/export")
     assert "biais d'automatisation" in export.text
     [confirm] = await harness.say("/delete")
-    assert {b.data for b in confirm.buttons} == {"delete:yes", "delete:no"}
+    yes = next(b.data for b in confirm.buttons if b.data.startswith("delete:yes:"))
+    assert {b.data for b in confirm.buttons} == {yes, "delete:no"}
     await harness.press("delete:no")
     assert app.assistant.learners.find("test", "alice") is not None
-    [done] = await harness.press("delete:yes")
+    [stale] = await harness.press(yes)  # cancelled: that button no longer erases anything
+    assert stale.kind == "error" and app.assistant.learners.find("test", "alice") is not None
+    [confirm] = await harness.say("/delete")
+    [done] = await harness.press(next(b.data for b in confirm.buttons if b.data.startswith("delete:yes:")))
     assert "effacé" in done.text
     assert app.assistant.learners.find("test", "alice") is None
 

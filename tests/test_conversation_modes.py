@@ -167,3 +167,23 @@ async def test_export_holds_every_table_about_the_learner(harness: Harness, app:
     assert answer["citations"][0]["section_id"] == "automation-bias"
     assert data["review_logs"][0]["rating"] in (1, 3) and data["cards"][0]["item_id"] == "l1-99-q01"
     assert data["asked_questions"] and data["quiz_sessions"] and data["conversation_states"][0]["mode"] == "quiz"
+
+
+async def test_an_old_delete_button_erases_nothing(harness: Harness, app: App, clock) -> None:  # type: ignore[no-untyped-def]
+    def yes(reply: Reply) -> str:
+        return next(b.data for b in reply.buttons if b.data.startswith("delete:yes:"))
+
+    [first] = await harness.say("/delete")
+    [second] = await harness.say("/delete")
+    await harness.press("delete:no")  # cancels the second
+    [refused] = await harness.press(yes(first))
+    assert refused.text == t("delete_stale", "fr") and app.learners.find("test", "alice") is not None
+    [third] = await harness.say("/delete")
+    [refused] = await harness.press(yes(second))  # superseded by the third
+    assert refused.kind == "error" and app.learners.find("test", "alice") is not None
+    clock.advance(minutes=11)
+    [expired] = await harness.press(yes(third))
+    assert expired.kind == "error" and app.learners.find("test", "alice") is not None
+    [fourth] = await harness.say("/delete")
+    [done] = await harness.press(yes(fourth))
+    assert done.text == t("delete_done", "fr") and app.learners.find("test", "alice") is None

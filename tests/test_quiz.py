@@ -226,7 +226,8 @@ async def test_export_has_reviews_and_delete_removes_all_quiz_data(harness: Harn
     [export] = await harness.say("/export")
     assert '"item_id": "l1-99-q01"' in export.text and '"reminder_time": "08:30"' in export.text
     assert json.loads(export.text.split("\n", 1)[1])["review_logs"][0]["item_id"] == "l1-99-q01"
-    await harness.press("delete:yes")
+    [confirm] = await harness.say("/delete")
+    await harness.press(next(b.data for b in confirm.buttons if b.data.startswith("delete:yes:")))
     with app.sessions() as s:
         for model in (Card, ReviewLog, AskedQuestion, QuizSession):
             assert s.scalar(select(func.count()).select_from(model)) == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import secrets
+from datetime import datetime, timedelta
 
 from tutor.buttons import ConfirmDelete, KeepData, SetLang, SetLevel, encode
 from tutor.commands import command_list
@@ -12,6 +14,9 @@ from tutor.modes.base import Turn
 from tutor.quiz.service import QuizService
 from tutor.store.export import LearnerExport
 from tutor.store.learners import LearnerStore
+
+DELETE_KEY = "delete"
+DELETE_CONFIRMATION_TTL = timedelta(minutes=10)
 
 
 class Account:
@@ -58,21 +63,33 @@ class Account:
         return [Reply(t("export", turn.lang) + "\n" + json.dumps(data, ensure_ascii=False, indent=1))]
 
     def delete(self, turn: Turn, _arg: str) -> list[Reply]:
-        """Ask for confirmation before erasing anything."""
+        """Ask for confirmation before erasing anything; only the newest confirmation button works, for 10 minutes."""
+        nonce = secrets.token_urlsafe(6)
+        turn.remember(DELETE_KEY, {"nonce": nonce, "at": turn.now.isoformat()})
         buttons = (
-            Button(t("yes_delete", turn.lang), encode(ConfirmDelete())),
+            Button(t("yes_delete", turn.lang), encode(ConfirmDelete(nonce))),
             Button(t("cancel", turn.lang), encode(KeepData())),
         )
         return [Reply(t("delete_confirm", turn.lang), buttons=buttons)]
 
-    def forget(self, turn: Turn) -> list[Reply]:
-        """Erase the learner and everything stored about them."""
+    def forget(self, turn: Turn, nonce: str) -> list[Reply]:
+        """Erase the learner and everything stored about them, if this is the newest /delete's button."""
+        asked = turn.state.data.get(DELETE_KEY)
+        fresh = (
+            isinstance(asked, dict)
+            and asked.get("nonce") == nonce
+            and turn.now - datetime.fromisoformat(str(asked.get("at"))) <= DELETE_CONFIRMATION_TTL
+        )
+        if not fresh:
+            turn.remember(DELETE_KEY, None)
+            return [Reply(t("delete_stale", turn.lang), kind="error")]
         self.learners.forget(turn.learner.id)
         turn.forgotten = True
         return [Reply(t("delete_done", turn.lang))]
 
     def keep(self, turn: Turn) -> list[Reply]:
-        """The learner changed their mind."""
+        """The learner changed their mind: no confirmation button works any more."""
+        turn.remember(DELETE_KEY, None)
         return [Reply(t("delete_cancelled", turn.lang))]
 
     def _update(self, turn: Turn, **fields: object) -> None:

@@ -61,9 +61,10 @@ class Explain:
 
 @dataclass(frozen=True)
 class ConfirmDelete:
-    """Yes: erase everything stored about me."""
+    """Yes: erase everything stored about me (``nonce``: the /delete that asked, so an older button is refused)."""
 
     NS: ClassVar[str] = "delete:yes"
+    nonce: str
 
 
 @dataclass(frozen=True)

@@ -224,7 +224,7 @@ class Assistant:
         if isinstance(payload, SetLevel):
             return self.account.level(turn, str(payload.level))
         if isinstance(payload, ConfirmDelete):
-            return self.account.forget(turn)
+            return self.account.forget(turn, payload.nonce)
         if isinstance(payload, KeepData):
             return self.account.keep(turn)
         if isinstance(payload, Cancel):

@@ -84,6 +84,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Done: everything I knew about you is deleted. Type /start to begin again.",
     },
     "delete_cancelled": {"fr": "Rien n'a été effacé.", "en": "Nothing was deleted."},
+    "delete_stale": {
+        "fr": "Ce bouton a expiré : rien n'a été effacé. Tapez /delete pour recommencer.",
+        "en": "This button has expired: nothing was deleted. Type /delete to start again.",
+    },
     "yes_delete": {"fr": "Oui, tout effacer", "en": "Yes, delete everything"},
     "cancel": {"fr": "Annuler", "en": "Cancel"},
     "cmd_start": {"fr": "accueil, langue et niveau", "en": "welcome, language and level"},

@@ -28,6 +28,14 @@ class Turn:
         """The learner's language."""
         return self.learner.lang
 
+    def remember(self, key: str, value: object | None) -> None:
+        """Keep (or, with None, forget) a value in the active mode's state until the mode changes."""
+        data = {k: v for k, v in self.state.data.items() if k != key}
+        if value is not None:
+            data[key] = value
+        self.state = ModeState(self.state.mode, data)
+        self.changed = True
+
     def switch(self, mode: str, data: dict[str, object] | None = None) -> None:
         """Make ``mode`` the active one, with its state."""
         self.state = ModeState(mode, data or {})
