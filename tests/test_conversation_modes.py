@@ -187,3 +187,14 @@ async def test_an_old_delete_button_erases_nothing(harness: Harness, app: App, c
     [fourth] = await harness.say("/delete")
     [done] = await harness.press(yes(fourth))
     assert done.text == t("delete_done", "fr") and app.learners.find("test", "alice") is None
+
+
+async def test_a_mode_this_version_does_not_know_falls_back_to_questions(harness: Harness, app: App, clock) -> None:  # type: ignore[no-untyped-def]
+    from tutor.domain import ModeState
+
+    await harness.say("/start")
+    learner = app.learners.find("test", "alice")
+    assert learner is not None
+    app.learners.set_mode(learner.id, ModeState("lab-v9", {"x": 1}), clock.now())
+    [reply] = await harness.say("C'est quoi le biais d'automatisation ?")
+    assert reply.kind == "answer"

@@ -169,7 +169,8 @@ class Assistant:
         if not has_words(text):
             return Route("replies", (Reply(t("no_words", lang), kind="error"),))
         state = self.learners.mode(learner.id) if learner else ModeState()
-        if learner is not None and self.modes[state.mode].takes_text(learner, state, text):
+        mode = self.modes.get(state.mode, self.ask)  # a mode this version does not know: back to questions
+        if learner is not None and mode.takes_text(learner, state, text):
             return Route("mode_text", arg=text)
         if len(text) == 1 and (chosen_letter(text) is not None or text in "12345"):
             return Route("replies", (Reply(t("quiz_no_open", lang), kind="error"),))
