@@ -26,9 +26,11 @@ from tutor.retrieval.hybrid import HybridRetriever
 from tutor.retrieval.question_keys import QuestionKeys
 from tutor.retrieval.vector_index import ChromaIndex
 from tutor.settings import Settings
+from tutor.store.course import CourseRepository
 from tutor.store.db import make_engine, migrate, session_factory
 from tutor.store.export import LearnerExport
 from tutor.store.learners import LearnerStore
+from tutor.store.query_adapters import QueryAdapterRepository
 from tutor.store.quiz import QuizStore
 from tutor.store.schema import at_head
 from tutor.store.unit_of_work import SqlUnitOfWork
@@ -57,7 +59,7 @@ class App:
         self.questions.sync(self.quiz_store.active_items())
         if self.settings.query_adapter:
             catalog, now = self.retriever.catalog, self.assistant.clock.now()
-            refit(self.sessions, self.embedder.name, catalog, self.index, self.questions, now)
+            refit(catalog.adapters, self.embedder.name, catalog, self.index, self.questions, now)
         return result
 
 
@@ -75,6 +77,7 @@ def build(
     if not at_head(engine):  # a migrated database starts without running Alembic
         migrate(engine)
     sessions = session_factory(engine)
+    course = CourseRepository(sessions)
     embedder = embedder or make_embedder(settings.embedder)
     name, chroma_path, chroma_url = embedder.name, settings.chroma_path, settings.chroma_url
     make_index = index_factory or (lambda kind: ChromaIndex(name, path=chroma_path, url=chroma_url, kind=kind))
@@ -85,7 +88,7 @@ def build(
     retriever = HybridRetriever(
         embedder,
         index,
-        Catalog(sessions, embedder=embedder.name, use_adapter=settings.query_adapter),
+        Catalog(course, QueryAdapterRepository(sessions), embedder=embedder.name, use_adapter=settings.query_adapter),
         settings.fusion_weight,
         settings.cross_lingual_fusion_weight,
         questions=questions,
@@ -120,7 +123,7 @@ def build(
         SqlUnitOfWork(sessions),
         LearnerExport(sessions),
     )
-    ingestor = Ingestor(sessions, embedder, index)
+    ingestor = Ingestor(course, embedder, index)
     return App(
         settings, engine, sessions, embedder, index, retriever, assistant, ingestor, questions, learners, quiz_store
     )

@@ -12,9 +12,12 @@ from sqlalchemy import Engine, inspect
 from tests.fakes import FakeEmbedder
 from tutor.domain import Citation
 from tutor.ingest.pipeline import Ingestor
+from tutor.retrieval.catalog import Catalog
 from tutor.retrieval.vector_index import ChromaIndex
+from tutor.store.course import CourseRepository
 from tutor.store.db import make_engine, migrate, session_factory
 from tutor.store.learners import LearnerStore
+from tutor.store.query_adapters import QueryAdapterRepository
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -51,17 +54,16 @@ def test_migrations_match_the_models(engine: Engine) -> None:
 def test_a_query_adapter_round_trips_on_both_databases(engine: Engine) -> None:
     import numpy as np
 
-    from tutor.retrieval.catalog import Catalog
     from tutor.store.models import QueryAdapter
 
     matrix = np.arange(9, dtype=np.float32).reshape(3, 3) / 7
     sessions = session_factory(engine)
     with sessions.begin() as s:
         s.add(QueryAdapter(embedder="e", fingerprint="f", dim=3, matrix=matrix.tobytes(), questions=20, fitted_at=NOW))
-    catalog = Catalog(sessions, embedder="e")
+    catalog = Catalog(CourseRepository(sessions), QueryAdapterRepository(sessions), embedder="e")
     catalog.refresh(force=True)
     assert catalog.adapter is not None and np.array_equal(catalog.adapter, matrix)
-    assert Catalog(sessions, embedder="other").adapter is None
+    assert Catalog(CourseRepository(sessions), QueryAdapterRepository(sessions), embedder="other").adapter is None
 
 
 def test_learner_created_once_and_updated(store: LearnerStore) -> None:
@@ -99,7 +101,7 @@ def test_registry_on_both_databases(engine: Engine, tmp_path: Path) -> None:
     (course / "a.md").write_text(
         "---\nid: m-a\nlang: fr\nlevel: 2\ntitle: A\n---\n## Un {#un}\nDu texte sur les données.\n"
     )
-    ingestor = Ingestor(sessions, FakeEmbedder(), ChromaIndex("fake", path=tmp_path / "chroma"))
+    ingestor = Ingestor(CourseRepository(sessions), FakeEmbedder(), ChromaIndex("fake", path=tmp_path / "chroma"))
     first = ingestor.ingest(course, NOW)
     again = ingestor.ingest(course, NOW)
     assert (first.added, again.unchanged) == (

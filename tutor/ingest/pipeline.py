@@ -15,7 +15,7 @@ from tutor.ingest.loaders import SUPPORTED, UnreadableFile, load
 from tutor.ingest.metadata import document_fields
 from tutor.ports import Embedder, VectorIndex
 from tutor.retrieval.catalog import index_text
-from tutor.store.course import CourseChunk, CourseDocument, CourseRepository, SessionFactory
+from tutor.store.course import CourseChunk, CourseDocument, CourseRepository
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -44,11 +44,10 @@ def course_files(root: Path) -> Iterator[Path]:
 
 
 class Ingestor:
-    """Keeps the registry (documents, chunks) and the vector index in step with the course files. ``course`` is the
-    course repository, or the session factory to build it from."""
+    """Keeps the registry (documents, chunks) and the vector index in step with the course files."""
 
-    def __init__(self, course: CourseRepository | SessionFactory, embedder: Embedder, index: VectorIndex) -> None:
-        self._course = course if isinstance(course, CourseRepository) else CourseRepository(course)
+    def __init__(self, course: CourseRepository, embedder: Embedder, index: VectorIndex) -> None:
+        self._course = course
         self._embedder = embedder
         self._index = index
 

@@ -10,7 +10,6 @@ from tutor.ports import VectorIndex
 from tutor.retrieval.catalog import Catalog
 from tutor.retrieval.query_adapter import FitSettings, fingerprint, fit_adapter, training_set
 from tutor.retrieval.question_keys import QuestionKeys
-from tutor.store.course import SessionFactory
 from tutor.store.query_adapters import QueryAdapterRepository, StoredAdapter
 
 log = logging.getLogger(__name__)
@@ -25,7 +24,7 @@ class AdapterReport:
 
 
 def refit(
-    adapters: QueryAdapterRepository | SessionFactory,
+    adapters: QueryAdapterRepository,
     embedder: str,
     catalog: Catalog,
     chunks: VectorIndex,
@@ -34,9 +33,7 @@ def refit(
     fit: FitSettings = FitSettings(),
 ) -> AdapterReport:
     """Fit the map again if the passages or the quiz questions changed since the stored one; drop it when there are
-    too few questions to fit one. ``adapters`` is the repository, or the session factory to build it from."""
-    if not isinstance(adapters, QueryAdapterRepository):
-        adapters = QueryAdapterRepository(adapters)
+    too few questions to fit one."""
     catalog.refresh(force=True)
     entries = catalog.entries
     asked = questions.question_vectors()

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import InitVar, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from tutor.domain import Passage
 from tutor.quiz.items import texts_from_json
 from tutor.retrieval.lexical import LexicalIndex
-from tutor.store.course import CourseRepository, SessionFactory
+from tutor.store.course import CourseRepository
 from tutor.store.query_adapters import QueryAdapterRepository
 
 SectionKey = tuple[str, str, str]  # (module id, section id, language)
@@ -33,26 +33,18 @@ class PassageEntry:
 @dataclass
 class Catalog:
     """All passages, by id, with one BM25 index per language and the query adapter of the embedder (None: no adapter,
-    or ``use_adapter`` off); reloaded when an ingest or a refit changed the store.
+    or ``use_adapter`` off); reloaded when an ingest or a refit changed the store."""
 
-    ``source`` is the course repository, or the session factory to build it (and the adapters' repository) from."""
-
-    source: InitVar[CourseRepository | SessionFactory]
+    course: CourseRepository
+    adapters: QueryAdapterRepository
     check_every_s: float = 10.0
     embedder: str = ""
     use_adapter: bool = True
-    adapters: InitVar[QueryAdapterRepository | None] = None
     entries: dict[str, PassageEntry] = field(default_factory=dict)
     lexical: dict[str, LexicalIndex] = field(default_factory=dict)
     adapter: np.ndarray | None = None
     _fingerprint: tuple[object, ...] | None = None
     _checked_at: float = 0.0
-    course: CourseRepository = field(init=False, repr=False)
-    _adapters: QueryAdapterRepository = field(init=False, repr=False)
-
-    def __post_init__(self, source: CourseRepository | SessionFactory, adapters: QueryAdapterRepository | None) -> None:
-        self.course = source if isinstance(source, CourseRepository) else CourseRepository(source)
-        self._adapters = adapters or QueryAdapterRepository(self.course.sessions)
 
     def refresh(self, force: bool = False) -> None:
         """Reload passages if the registry changed since the last load (checked at most every few seconds)."""
@@ -64,7 +56,7 @@ class Catalog:
         if snapshot is None:
             return
         self._load(snapshot.passages, _quiz_keys(snapshot.quiz_bodies))
-        stored = self._adapters.get(self.embedder) if self.use_adapter else None
+        stored = self.adapters.get(self.embedder) if self.use_adapter else None
         self.adapter = stored.matrix if stored is not None else None
         self._fingerprint = snapshot.fingerprint
 

@@ -6,12 +6,11 @@ import json
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from tutor.domain import Citation, Learner, LoggedTurn, ModeState, Role, UnansweredQuestion
 from tutor.store import models as orm
+from tutor.store.db import upsert_insert
 from tutor.store.unit_of_work import reading, transaction
 
 
@@ -48,9 +47,8 @@ class LearnerStore:
     def get_or_create(self, platform: str, user_id: str, lang: str, level: int, now: datetime) -> Learner:
         """The learner's profile, created on first contact; two workers racing on the same learner get the same row."""
         with transaction(self._sessions) as s:
-            insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
             s.execute(
-                insert(orm.Learner)
+                upsert_insert(s, orm.Learner)
                 .values(
                     platform=platform,
                     platform_user_id=user_id,

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from tutor.store.db import upsert_insert
 from tutor.store.models import Card, Learner, QuizItem, ReminderSend
 from tutor.store.unit_of_work import transaction
 
@@ -89,20 +88,13 @@ class ReminderStore:
         if not ids:
             return {}
         with transaction(self._sessions) as s:
-            due = dict(
-                s.execute(
-                    select(Card.learner_id, func.count(Card.id))
-                    .where(Card.learner_id.in_(ids), Card.due <= now)
-                    .group_by(Card.learner_id)
-                ).all()
-            )
-            seen = dict(
-                s.execute(
-                    select(Card.learner_id, func.count(Card.id))
-                    .where(Card.learner_id.in_(ids))
-                    .group_by(Card.learner_id)
-                ).all()
-            )
+            cards = s.execute(
+                select(Card.learner_id, func.count(Card.id), func.sum(case((Card.due <= now, 1), else_=0)))
+                .where(Card.learner_id.in_(ids))
+                .group_by(Card.learner_id)
+            ).all()
+            seen = {learner_id: int(count) for learner_id, count, _ in cards}
+            due = {learner_id: int(due_now or 0) for learner_id, _, due_now in cards}
             per_level = dict(
                 s.execute(
                     select(QuizItem.level, func.count(QuizItem.id))
@@ -126,10 +118,9 @@ class ReminderStore:
         ]
         claimed: dict[int, int] = {}
         with transaction(self._sessions) as s:
-            insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
             for start in range(0, len(rows), CLAIM_BATCH):
                 stmt = (
-                    insert(ReminderSend)
+                    upsert_insert(s, ReminderSend)
                     .values(rows[start : start + CLAIM_BATCH])
                     .on_conflict_do_nothing(index_elements=["learner_id", "local_date"])
                     .returning(ReminderSend.learner_id, ReminderSend.id)
