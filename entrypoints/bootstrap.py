@@ -9,11 +9,16 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tutor.answering.answerer import Answerer
+from tutor.answering.course_terms import CourseTerms
 from tutor.answering.generative import build_chat_model
+from tutor.answering.glossary import Glossary
 from tutor.answering.thresholds import thresholds_for
 from tutor.clock import SystemClock
 from tutor.conversation import Assistant, Defaults
 from tutor.ingest.pipeline import Ingestor
+from tutor.lab.tasks import LabTasks
+from tutor.modes.lab import LabMode
+from tutor.modes.scenario import ScenarioMode
 from tutor.ports import ChatModel, Clock, Embedder, VectorIndex
 from tutor.quiz.items import Item
 from tutor.quiz.service import QuizRules, QuizService
@@ -21,17 +26,28 @@ from tutor.quiz.srs import SpacedRepetition
 from tutor.reminders.preferences import ReminderPreferences, ReminderRules
 from tutor.retrieval.adapter_training import refit
 from tutor.retrieval.catalog import Catalog
-from tutor.retrieval.embedders import CachingEmbedder, make_embedder
+from tutor.retrieval.embedders import CachingEmbedder, QueryBatcher, make_embedder
 from tutor.retrieval.hybrid import HybridRetriever
 from tutor.retrieval.question_keys import QuestionKeys
 from tutor.retrieval.vector_index import ChromaIndex
+from tutor.review import Review
+from tutor.review.accounts import Accounts, PasswordHasher
+from tutor.review.analytics import Analytics
+from tutor.review.cohorts import Cohorts
+from tutor.review.desk import ReviewDesk, Stores
+from tutor.review.flagging import Flagging
+from tutor.scenarios.catalog import load_scenarios
+from tutor.scenarios.play import ScenarioPlayer
 from tutor.settings import Settings
 from tutor.store.course import CourseRepository
 from tutor.store.db import make_engine, migrate, session_factory
 from tutor.store.export import LearnerExport
+from tutor.store.lab import LabStore
 from tutor.store.learners import LearnerStore
 from tutor.store.query_adapters import QueryAdapterRepository
 from tutor.store.quiz import QuizStore
+from tutor.store.review import ActionStore, AnalyticsStore, FlagStore, OutboxStore, TeamStore
+from tutor.store.scenarios import ScenarioStore
 from tutor.store.schema import at_head
 from tutor.store.unit_of_work import SqlUnitOfWork
 
@@ -51,6 +67,7 @@ class App:
     questions: QuestionKeys
     learners: LearnerStore
     quiz_store: QuizStore
+    review: Review
 
     def sync_quizzes(self, items: list[Item], banks: bool = True) -> tuple[int, int]:
         """Quiz items into the store, their questions into the search index, then the query adapter refitted on them
@@ -61,6 +78,12 @@ class App:
             catalog, now = self.retriever.catalog, self.assistant.clock.now()
             refit(catalog.adapters, self.embedder.name, catalog, self.index, self.questions, now)
         return result
+
+
+def scenario_player(settings: Settings, sessions: sessionmaker[Session], quiz_store: QuizStore) -> ScenarioPlayer:
+    """The scenarios of the knowledge folder, played against the store."""
+    loaded = load_scenarios(settings.knowledge_dir / "scenarios")
+    return ScenarioPlayer(loaded.scenarios, ScenarioStore(sessions), quiz_store.section_citation)
 
 
 def build(
@@ -78,13 +101,15 @@ def build(
         migrate(engine)
     sessions = session_factory(engine)
     course = CourseRepository(sessions)
-    embedder = embedder or make_embedder(settings.embedder)
+    embedder = embedder or QueryBatcher(make_embedder(settings.embedder))  # learners asking at once: one encoder call
     name, chroma_path, chroma_url = embedder.name, settings.chroma_path, settings.chroma_url
     make_index = index_factory or (lambda kind: ChromaIndex(name, path=chroma_path, url=chroma_url, kind=kind))
     index = make_index("chunks")
+    sentences = make_index("sentences")  # the quotable sentences' vectors, computed at ingest (issue 17)
     questions = QuestionKeys(
         embedder, make_index("questions"), make_index("quiz-queries") if settings.query_adapter else None
     )
+    glossary = Glossary.load(settings.knowledge_dir / "glossary")
     retriever = HybridRetriever(
         embedder,
         index,
@@ -93,18 +118,30 @@ def build(
         settings.cross_lingual_fusion_weight,
         questions=questions,
         question_weight=settings.question_weight,
+        expand=glossary.expand,
     )
     if chat_model is None and settings.llm:
-        chat_model = build_chat_model(settings.llm, settings.llm_base_url, settings.llm_api_key)
+        chat_model = build_chat_model(
+            settings.llm, settings.llm_base_url, settings.llm_api_key, settings.llm_time_limit_s
+        )
     answerer = Answerer(
         retriever,
-        CachingEmbedder(embedder),
+        CachingEmbedder(embedder, store=sentences),
         thresholds_for(embedder.name, settings).same_language,
         settings.top_k,
         chat_model,
         thresholds_for(embedder.name, settings).cross_lingual,
+        course_terms=CourseTerms(retriever.catalog, glossary),
+        follow_question_language=True,  # answer in the language the question is written in (issue 13)
     )
-    defaults = Defaults(settings.default_lang, settings.default_level, settings.max_message_chars)
+    defaults = Defaults(
+        settings.default_lang,
+        settings.default_level,
+        settings.max_message_chars,
+        settings.reply_within_s,
+        settings.messages_per_minute,
+        settings.retention_days,
+    )
     learners = LearnerStore(sessions)
     quiz_store = QuizStore(sessions, SpacedRepetition(settings.desired_retention))
     quiz = QuizService(
@@ -122,8 +159,54 @@ def build(
         prefs,
         SqlUnitOfWork(sessions),
         LearnerExport(sessions),
+        activities=(
+            ScenarioMode(scenario_player(settings, sessions, quiz_store)),
+            LabMode(LabTasks(settings.knowledge_dir / "lab"), LabStore(sessions)),
+        ),
+        review=review_hooks(sessions, learners, quiz_store),
     )
-    ingestor = Ingestor(course, embedder, index)
+    ingestor = Ingestor(course, embedder, index, sentences=sentences)
     return App(
-        settings, engine, sessions, embedder, index, retriever, assistant, ingestor, questions, learners, quiz_store
+        settings,
+        engine,
+        sessions,
+        embedder,
+        index,
+        retriever,
+        assistant,
+        ingestor,
+        questions,
+        learners,
+        quiz_store,
+        assistant.review,
+    )
+
+
+def review_hooks(sessions: sessionmaker[Session], learners: LearnerStore, quiz_store: QuizStore) -> Review:
+    """What the conversation uses of the tutors' review: flags and cohort joins."""
+    return Review(Flagging(FlagStore(sessions), learners, quiz_store), Cohorts(TeamStore(sessions), learners))
+
+
+@dataclass(frozen=True)
+class TutorsDesk:
+    """What the tutors' dashboard and the admin commands use."""
+
+    desk: ReviewDesk
+    analytics: Analytics
+    accounts: Accounts
+    cohorts: Cohorts
+    clock: Clock
+
+
+def tutors_desk(app: App, hasher: PasswordHasher) -> TutorsDesk:
+    """The tutors' side of the review, over the app's store and clock."""
+    sessions, clock = app.sessions, app.assistant.clock
+    team = TeamStore(sessions)
+    stores = Stores(FlagStore(sessions), ActionStore(sessions), OutboxStore(sessions), team, app.learners)
+    return TutorsDesk(
+        ReviewDesk(stores, SqlUnitOfWork(sessions), clock),
+        Analytics(AnalyticsStore(sessions), clock),
+        Accounts(team, hasher),
+        app.review.cohorts,
+        clock,
     )

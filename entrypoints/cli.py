@@ -5,26 +5,89 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from entrypoints.bootstrap import App, build
-from tutor.settings import Settings
+if TYPE_CHECKING:  # `tutor --help` stays under 0.3 s: the store, the models and the indexes load when a command runs
+    from sqlalchemy import Engine
+
+    from entrypoints.bootstrap import App
+    from tutor.settings import Settings
 
 app = typer.Typer(help="CAIRE tutor: grounded answers from the course material.", no_args_is_help=True)
 console = Console()
 
 
 def _app() -> App:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from entrypoints.bootstrap import build
+    from tutor.settings import Settings
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return build(Settings())
+    settings = Settings()
+    try:
+        return build(settings)
+    except (SQLAlchemyError, OSError) as exc:  # a wrong URL, a server down, a folder not writable: say it in a sentence
+        _cannot_open(settings, exc)
+
+
+def _cannot_open(settings: Settings, exc: Exception) -> NoReturn:
+    from tutor.store.db import redacted_url
+
+    reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    where = redacted_url(settings.resolved_database_url())
+    console.print(f"[red]Cannot open the database[/red] {escape(where)}: {escape(reason)}", highlight=False)
+    console.print("Check TUTOR_DATABASE_URL (and that the server is running), then try again.")
+    raise typer.Exit(2) from None
+
+
+@contextmanager
+def _ingest_lock(engine: Engine) -> Iterator[None]:
+    """One ingest at a time per deployment (the same lock on every machine sharing the database)."""
+    from tutor.store.leadership import INGEST_LOCK_FILE, INGEST_LOCK_KEY, ReminderLeadership
+
+    lock = ReminderLeadership.for_engine(engine, INGEST_LOCK_KEY, INGEST_LOCK_FILE)
+    if not lock.try_acquire():
+        console.print("Another ingest of this deployment is running; try again when it has finished.")
+        raise typer.Exit(3)
+    try:
+        yield
+    finally:
+        lock.close()
+
+
+def index_problem(a: App) -> str | None:
+    """Why the course index cannot serve answers (missing, emptied or unreadable), or None."""
+    from tutor.ports import IndexUnavailable
+    from tutor.store.course import CourseRepository
+
+    registered = sum(len(chunks) for _, chunks in CourseRepository(a.sessions).documents())
+    try:
+        indexed = a.index.count()
+    except IndexUnavailable as exc:
+        return f"The course index cannot be read ({exc})."
+    except Exception as exc:  # Chroma's own errors on a corrupt folder
+        return f"The course index cannot be read ({type(exc).__name__})."
+    if registered and indexed < registered:
+        return f"The course index holds {indexed} of the {registered} registered passages."
+    return None
 
 
 def _ingest(a: App, path: Path) -> int:
+    with _ingest_lock(a.engine):
+        return _ingest_locked(a, path)
+
+
+def _ingest_locked(a: App, path: Path) -> int:
     from tutor.clock import SystemClock
 
     with Progress(
@@ -79,13 +142,17 @@ def quiz_import(
         console.print(f"[red]No such file:[/red] {file}")
         raise typer.Exit(2)
     text = file.read_text(encoding="utf-8", errors="replace")
+
+    def known_section(module_id: str, section_id: str) -> bool:
+        return any(a.quiz_store.section_citation(module_id, section_id, lang) for lang in ("fr", "en"))
+
     if file.suffix.lower() == ".csv":
-        result = parse_csv(text, levels)
+        result = parse_csv(text, levels, known_section)
     else:
         if module not in levels:
             console.print(f"[red]--module must name a known module[/red] ({', '.join(sorted(levels))})")
             raise typer.Exit(2)
-        result = parse_gift(text, Target(module, section, lang, levels[module]))
+        result = parse_gift(text, Target(module, section, lang, levels[module]), known_section)
     a.sync_quizzes(result.items, banks=False)
     for error in result.errors:
         console.print(f"[red]error[/red] {file.name} {error}", highlight=False)
@@ -116,14 +183,44 @@ def _module_ids(a: App) -> set[str]:
 @app.command()
 def ingest(path: Path = typer.Argument(None, help="File or folder; defaults to the knowledge folder.")) -> None:
     """Index course files (Markdown, PDF, DOCX, PPTX, HTML); unchanged files are skipped."""
-    a = _app()
-    target = path or a.settings.knowledge_dir / "modules"
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tutor.settings import Settings
+    from tutor.store.db import make_engine
+
+    settings = Settings()
+    target = path or settings.knowledge_dir / "modules"
     if not target.exists():
         console.print(f"[red]No such file or folder:[/red] {target}")
         raise typer.Exit(2)
-    code = _ingest(a, target)
-    _sync_quizzes(a)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        lock_engine = make_engine(settings.resolved_database_url())
+        lock_engine.connect().close()
+    except (SQLAlchemyError, OSError) as exc:
+        _cannot_open(settings, exc)
+    try:
+        with _ingest_lock(lock_engine):  # taken before the embedder loads, so a second ingest is told at once
+            a = _app()
+            code = _ingest_locked(a, target)
+            _sync_quizzes(a)
+    finally:
+        lock_engine.dispose()
     raise typer.Exit(code)
+
+
+@app.command()
+def purge() -> None:
+    """Apply the retention policy now (`tutor serve` does it once a day): erase long-inactive learners, old turns."""
+    from tutor.clock import SystemClock
+    from tutor.store.retention import Retention
+
+    a = _app()
+    done = Retention(a.sessions, a.learners, a.settings.retention_days).purge(SystemClock().now())
+    console.print(
+        f"{done.learners} inactive learners erased, {done.turns} old turns and {done.unanswered} old unanswered "
+        f"questions removed (retention: {a.settings.retention_days} days)."
+    )
 
 
 @app.command()
@@ -140,26 +237,64 @@ def chat() -> None:
 
 @app.command()
 def serve() -> None:
-    """Serve learners on every configured platform (Telegram: TUTOR_TELEGRAM_TOKEN), with the reminder dispatcher."""
+    """Serve learners on every configured platform (TUTOR_TELEGRAM_TOKEN, TUTOR_DISCORD_TOKEN), with the reminders."""
     import asyncio
 
-    from entrypoints.serve import NotConfigured, configured_services
+    from entrypoints.serve import NotConfigured, configured_services, dashboard_services
     from entrypoints.serve import serve as run_services
 
     a = _app()
     for name in ("tutor", "entrypoints", "adapters"):  # what the services say about themselves; never message texts
         logging.getLogger(name).setLevel(logging.INFO)
+    problem = index_problem(a)
+    if problem:
+        console.print(f"[red]{problem}[/red] Run `tutor ingest` (it re-embeds what the index lacks); serving anyway.")
     try:
         services = configured_services(a)
     except NotConfigured as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    asyncio.run(run_services(a, services))
+    asyncio.run(run_services(a, services, extras=dashboard_services(a)))
+
+
+discord_app = typer.Typer(help="Discord: publish the slash commands.")
+app.add_typer(discord_app, name="discord")
+
+
+@discord_app.command("sync")
+def discord_sync(
+    guild: int = typer.Option(None, help="A server's id: publish the commands to that server only (to try them out)."),
+) -> None:
+    """Publish the slash commands, in French and English, globally or to one server; run it after an upgrade that
+    adds or changes commands (never done at start: Discord limits how often commands may change)."""
+    import asyncio
+
+    from adapters.discord.settings import DiscordSettings
+
+    settings = DiscordSettings()
+    if not settings.token:
+        console.print("[red]Set TUTOR_DISCORD_TOKEN (the bot's token, from the Developer Portal).[/red]")
+        raise typer.Exit(2)
+    try:
+        import discord
+
+        from adapters.discord.app import sync_commands
+    except ImportError:
+        console.print("[red]discord.py is missing: pip install '.[discord]'[/red]")
+        raise typer.Exit(2) from None
+    try:
+        names = asyncio.run(sync_commands(settings, guild))
+    except discord.DiscordException as exc:
+        console.print(f"[red]Discord refused: {exc}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    where = f"to server {guild}" if guild else "globally"
+    console.print(f"{len(names)} slash commands published {where}: " + " ".join(f"/{n}" for n in names))
 
 
 @app.command("eval")
 def evaluate(
     questions: Path = typer.Option(Path("evals/questions"), help="Folder of question files."),
+    learner: Path = typer.Option(Path("evals/learner"), help="Folder of learner-style question files (own rows)."),
     as_json: Path = typer.Option(None, "--json", help="Also write the figures as JSON to this file."),
     tune: bool = typer.Option(
         False, help="Tune on the development set only: MRR by weights, abstention by threshold, and the picks."
@@ -214,9 +349,51 @@ def evaluate(
             )
     console.print(abst)
     console.print(f"Split: {SPLIT_RULE}; nothing is tuned on the held-out set.", highlight=False)
+    report["answers"] = _answers_report(a, questions, learner, report)
+    for line in answer_lines(report["answers"]):
+        print(line)  # plain lines, not a table: they read the same in a terminal, a pipe and `make eval`'s log
     if as_json:
+        as_json.parent.mkdir(parents=True, exist_ok=True)
         as_json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
         console.print(f"Written to {as_json}")
+
+
+def _answers_report(a: App, questions: Path, learner: Path, report: dict[str, Any]) -> dict[str, Any]:
+    """The tutor's whole decision on the tuning set and on the learner-style set (which also gets the retrieval and
+    threshold figures, under ``report["learner"]``)."""
+    import asyncio
+
+    from evals.harness import evaluate_answers, evaluate_splits, load_questions
+
+    answers = {"tuning set": asyncio.run(evaluate_answers(a, load_questions(questions)))}
+    if learner.exists():
+        learner_questions = load_questions(learner)
+        report["learner"] = evaluate_splits(a, learner_questions)
+        answers["learner"] = asyncio.run(evaluate_answers(a, learner_questions))
+    return answers
+
+
+def answer_lines(answers: dict[str, Any]) -> list[str]:
+    """One line per set, split and row: right section cited, hit@5, wrong abstention; right abstention, overall and
+    on the questions close to the course."""
+
+    def pct(value: float | None, n: int) -> str:
+        return "   -  " if value is None else f"{value:6.1%} of {n:<3}"
+
+    lines = ["Answers as learners read them (the whole decision; held-out is the honest figure):"]
+    lines.append(
+        f"{'set':<24}{'questions':<16}{'right section cited':<22}{'hit@5':<18}{'wrong abstention':<20}"
+        f"{'right abstention':<20}near, right abstention"
+    )
+    for name, by_split in answers.items():
+        for which, label in (("dev", "dev"), ("test", "held-out")):
+            for row, f in by_split[which].items():
+                lines.append(
+                    f"{name + ' ' + label:<24}{row:<16}{pct(f['cited'], f['answerable']):<22}"
+                    f"{pct(f['hit@5'], f['answerable']):<18}{pct(f['wrong_abstention'], f['answerable']):<20}"
+                    f"{pct(f['right_abstention'], f['unanswerable']):<20}{pct(f['right_abstention_near'], f['near'])}"
+                )
+    return lines
 
 
 @app.command("check-content")
@@ -256,9 +433,121 @@ def check_content_command(
     for warning in report.warnings:
         console.print(f"[yellow]warning[/yellow] {escape(warning)}", highlight=False)
     console.print(
-        f"{len(report.errors)} errors; {len(report.warnings)} warnings; {sum(report.items.values())} quiz items."
+        f"{len(report.errors)} errors; {len(report.warnings)} warnings; {sum(report.items.values())} quiz items; "
+        f"{len(report.scenarios)} scenarios."
     )
     raise typer.Exit(1 if report.errors else 0)
+
+
+# --- tutors' review: the dashboard alone, tutors' accounts and cohorts -----------------------------------------------
+
+
+@app.command()
+def dashboard() -> None:
+    """The tutors' dashboard alone (TUTOR_DASHBOARD_HOST, TUTOR_DASHBOARD_PORT); the bot processes (tutor serve)
+    deliver the tutors' replies."""
+    import asyncio
+
+    from adapters.dashboard.settings import DashboardSettings
+    from entrypoints.serve import dashboard_service
+    from entrypoints.serve import serve as run_services
+
+    a = _app()
+    settings = DashboardSettings()
+    logging.getLogger("adapters").setLevel(logging.INFO)
+    console.print(f"Tutors' dashboard on http://{settings.host}:{settings.port} (Ctrl+C to stop)")
+    asyncio.run(run_services(a, [], extras=[dashboard_service(a, settings)]))
+
+
+admin_app = typer.Typer(help="Tutors' accounts and cohorts.")
+app.add_typer(admin_app, name="admin")
+
+
+def _team() -> tuple[Any, Any, Any]:
+    """Accounts, cohorts and a clock over the store alone (no course index needed)."""
+    from adapters.dashboard.passwords import Argon2Hasher
+    from tutor.clock import SystemClock
+    from tutor.review.accounts import Accounts
+    from tutor.review.cohorts import Cohorts
+    from tutor.settings import Settings
+    from tutor.store.db import make_engine, migrate, session_factory
+    from tutor.store.learners import LearnerStore
+    from tutor.store.review import TeamStore
+    from tutor.store.schema import at_head
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url())
+    if not at_head(engine):
+        migrate(engine)
+    sessions = session_factory(engine)
+    team = TeamStore(sessions)
+    return Accounts(team, Argon2Hasher()), Cohorts(team, LearnerStore(sessions)), SystemClock()
+
+
+def _refused(exc: ValueError) -> typer.Exit:
+    console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
+    return typer.Exit(2)
+
+
+@admin_app.command("create-user")
+def admin_create_user(
+    username: str = typer.Argument(..., help="Sign-in name: lowercase letters, digits, '.', '-', '_'."),
+    name: str = typer.Option("", help="The name learners see on replies (default: the username)."),
+    role: str = typer.Option("tutor", help="tutor (sees their cohorts) or admin (sees everything)."),
+    cohort: list[str] = typer.Option([], help="A cohort the tutor follows (repeat for several)."),
+    password_stdin: bool = typer.Option(False, help="Read the password from the first line of standard input."),
+) -> None:
+    """Create a dashboard account; the password (10 characters or more) is asked twice, or read from stdin."""
+    import sys
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    accounts, _, clock = _team()
+    try:
+        accounts.create(username, name, password, role, cohort, clock.now())
+    except ValueError as exc:
+        raise _refused(exc) from None
+    console.print(f"Account '{username.strip().lower()}' created ({role}).", highlight=False)
+
+
+@admin_app.command("create-cohort")
+def admin_create_cohort(
+    key: str = typer.Argument(..., help="Short key, e.g. insa-lyon-2027 (course files name it: cohort: <key>)."),
+    name: str = typer.Option("", help="Its name for people."),
+    level: int = typer.Option(1, help="The CAIRE level its learners take when they join (1, 2 or 3)."),
+) -> None:
+    """Create a cohort and print its first join code."""
+    _, cohorts, clock = _team()
+    try:
+        _, code = cohorts.create(key, name, level, clock.now())
+    except ValueError as exc:
+        raise _refused(exc) from None
+    console.print(f"Cohort '{key}' created. Learners join with: /join {code}  (Telegram: t.me/<bot>?start={code})")
+
+
+@admin_app.command("add-code")
+def admin_add_code(key: str = typer.Argument(..., help="The cohort's key.")) -> None:
+    """Another join code for a cohort."""
+    _, cohorts, clock = _team()
+    try:
+        code = cohorts.add_code(key, clock.now())
+    except ValueError as exc:
+        raise _refused(exc) from None
+    console.print(f"/join {code}")
+
+
+@admin_app.command("assign")
+def admin_assign(username: str = typer.Argument(...), key: str = typer.Argument(..., help="The cohort's key.")) -> None:
+    """Make a tutor follow a cohort."""
+    accounts, _, _ = _team()
+    try:
+        accounts.assign(username, key)
+    except ValueError as exc:
+        raise _refused(exc) from None
+    console.print(f"'{username}' now follows '{key}'.", highlight=False)
 
 
 if __name__ == "__main__":

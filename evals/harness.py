@@ -17,7 +17,8 @@ import yaml
 
 from entrypoints.bootstrap import App
 from tutor.answering.answerer import confidence
-from tutor.domain import Passage
+from tutor.domain import Citation, Passage
+from tutor.language import detect_language
 from tutor.retrieval.hybrid import Filters, Mode, fuse
 
 MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
@@ -39,6 +40,7 @@ class Question:
     module: str | None
     sections: tuple[str, ...]
     also: tuple[str, ...] = ()  # other passages that answer it too, as "module#section"
+    near: bool = False  # unanswerable but close to the course: another law, act, country, product or how-to
 
 
 def load_questions(folder: Path) -> list[Question]:
@@ -53,6 +55,7 @@ def load_questions(folder: Path) -> list[Question]:
                     item.get("module"),
                     tuple(item.get("sections") or ()),
                     tuple(item.get("also") or ()),
+                    bool(item.get("near", False)),
                 )
             )
     return out
@@ -249,3 +252,82 @@ def pick_threshold(grid: dict[str, dict[str, float]]) -> float | None:
     best = max(score.values())
     tied = sorted(t for t, v in score.items() if abs(v - best) < 1e-12)
     return tied[(len(tied) - 1) // 2]
+
+
+# --- Answers as a learner reads them (issue 13): the tutor's whole decision, by set, language and kind of question ---
+
+ANSWER_ROWS = ("all", "fr", "en", "en with fr set")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the tutor replied to one question: abstained or not, and whether it cited a passage that answers it."""
+
+    question: Question
+    abstained: bool
+    cited: bool
+    hit5: bool
+
+
+def cites_answer(question: Question, citations: tuple[Citation, ...]) -> bool:
+    """Whether a citation points at the question's module and section, or at a passage named as answering it too."""
+    return any(
+        (c.module_id == question.module and (not question.sections or c.section_id in question.sections))
+        or f"{c.module_id}#{c.section_id}" in question.also
+        for c in citations
+    )
+
+
+async def answer_outcomes(app: App, questions: list[Question], learner_lang: str | None = None) -> list[Outcome]:
+    """Each question asked as the conversation asks it: by a learner of ``learner_lang`` (the question's own language
+    when None), its language detected from its text; the reply is the tutor's whole decision (threshold, glossary,
+    coverage), and ``hit5`` whether the passages it searched hold an answer in their top 5."""
+    answerer = app.assistant.answerer
+    out = []
+    for q in questions:
+        filters, query_lang = Filters(learner_lang or q.lang), detect_language(q.q)
+        answer = await answerer.answer(q.q, filters, query_lang=query_lang)
+        searched = answerer.search_filters(filters, query_lang)
+        top = app.retriever.search(q.q, searched, 5, "hybrid", query_lang) if q.module else []
+        cited = not answer.abstained and bool(q.module) and cites_answer(q, answer.citations)
+        out.append(Outcome(q, answer.abstained, cited, rank_of_answer(q, top) is not None))
+    return out
+
+
+def answer_figures(outcomes: list[Outcome]) -> dict[str, Any]:
+    """Right section cited, hit@5 and wrong abstention on the answerable questions; right abstention on the
+    unanswerable ones, and on those close to the course."""
+    on = [o for o in outcomes if o.question.module]
+    off = [o for o in outcomes if not o.question.module]
+    near = [o for o in off if o.question.near]
+
+    def rate(flags: list[bool]) -> float | None:
+        return sum(flags) / len(flags) if flags else None
+
+    return {
+        "answerable": len(on),
+        "cited": rate([o.cited for o in on]),
+        "hit@5": rate([o.hit5 for o in on]),
+        "wrong_abstention": rate([o.abstained for o in on]),
+        "unanswerable": len(off),
+        "right_abstention": rate([o.abstained for o in off]),
+        "near": len(near),
+        "right_abstention_near": rate([o.abstained for o in near]),
+    }
+
+
+async def evaluate_answers(app: App, questions: list[Question]) -> dict[str, Any]:
+    """``answer_figures`` for the development and held-out sets: all questions, French ones, English ones, and the
+    English ones asked by a learner whose language is French."""
+    report: dict[str, Any] = {"split_rule": SPLIT_RULE}
+    for which in SPLITS:
+        part = split(questions, which)
+        english = [q for q in part if q.lang == "en"]
+        same = await answer_outcomes(app, part)
+        report[which] = {
+            "all": answer_figures(same),
+            "fr": answer_figures([o for o in same if o.question.lang == "fr"]),
+            "en": answer_figures([o for o in same if o.question.lang == "en"]),
+            "en with fr set": answer_figures(await answer_outcomes(app, english, learner_lang="fr")),
+        }
+    return report

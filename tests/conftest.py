@@ -37,6 +37,7 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
         "knowledge_dir": tmp / "knowledge",
         "quizzes_dir": FIXTURE_QUIZZES,
         "quiz_session_length": 3,
+        "messages_per_minute": 0,  # the fixed clock never moves: tests/test_rate_limit.py checks the limit
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -77,9 +78,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     return Template(settings.sqlite_path, indexes)
 
 
-def app_from_template(template: Template, tmp: Path, clock: FixedClock, **build_args: Any) -> App:
-    """An app over a copy of the template: the SQLite file in tmp's data directory, the indexes cloned."""
-    settings = make_settings(tmp)
+def app_from_template(
+    template: Template, tmp: Path, clock: FixedClock, overrides: dict[str, object] | None = None, **build_args: Any
+) -> App:
+    """An app over a copy of the template: the SQLite file in tmp's data directory, the indexes cloned
+    (``overrides``: settings, e.g. ``knowledge_dir`` for the real scenarios)."""
+    settings = make_settings(tmp, **(overrides or {}))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template.sqlite, settings.sqlite_path)
     indexes = template.indexes_copy()

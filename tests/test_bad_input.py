@@ -48,9 +48,9 @@ async def test_control_characters_inside_a_question_are_dropped(harness: Harness
 
 
 async def test_mixed_languages_still_answer(harness: Harness) -> None:
-    [reply] = await harness.say("biais d'automatisation, what is it exactly ?")
-    assert reply.kind == "answer"
-    assert reply.text.startswith("D'après le cours")
+    replies = await harness.say("biais d'automatisation, what is it exactly ?")
+    assert replies[0].kind == "answer"
+    assert replies[0].text.startswith(("D'après le cours", "According to the course"))  # the language it reads as
 
 
 async def test_stale_button_gets_clear_reply(harness: Harness) -> None:

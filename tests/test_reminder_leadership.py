@@ -209,6 +209,7 @@ class Deployment:
             TUTOR_REMINDER_EVERY_S=str(EVERY_S),
             TUTOR_QUIET_HOURS_START="",  # no quiet hours: the test may run at any hour
             TUTOR_QUIET_HOURS_END="",
+            TUTOR_DASHBOARD_ENABLED="false",  # several workers on one host: one dashboard at most, not started here
         )
         log = (self.tmp / f"serve-{n}.log").open("wb")
         process = subprocess.Popen(

@@ -81,7 +81,142 @@ class Cancel:
     NS: ClassVar[str] = "cancel"
 
 
-Payload = SetLang | SetLevel | QuizOption | QuizNext | QuizStart | Explain | ConfirmDelete | KeepData | Cancel
+@dataclass(frozen=True)
+class ScenarioOpen:
+    """Start (or resume) this scenario."""
+
+    NS: ClassVar[str] = "sc:open"
+    scenario_id: str
+
+
+@dataclass(frozen=True)
+class ScenarioChoose:
+    """A choice in a scenario run: the run, the node's position in the scenario, the choice's position."""
+
+    NS: ClassVar[str] = "sc"
+    run: int
+    node: int
+    choice: int
+
+
+@dataclass(frozen=True)
+class ScenarioRestart:
+    """Play this scenario again from the start."""
+
+    NS: ClassVar[str] = "sc:again"
+    scenario_id: str
+
+
+@dataclass(frozen=True)
+class Thumb:
+    """A thumbs up or down on an answer (``vote``: up or down; ``answer``: the answer's log id, in digits)."""
+
+    NS: ClassVar[str] = "thumb"
+    vote: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class AskTutor:
+    """Ask a human tutor about an answer (``answer``: its log id, in digits)."""
+
+    NS: ClassVar[str] = "tutor"
+    answer: str
+
+
+# --- the lab (/lab): ``run`` is the nonce of the learner's run of a task; a button of an earlier run is refused
+
+
+@dataclass(frozen=True)
+class LabPick:
+    """Open (or resume) this lab task."""
+
+    NS: ClassVar[str] = "lab:pick"
+    task: str
+
+
+@dataclass(frozen=True)
+class LabLabel:
+    """The learner's label for an example of the task's pool (``label``: its position in the task's labels)."""
+
+    NS: ClassVar[str] = "lab:l"
+    task: str
+    run: str
+    example: str
+    label: int
+
+
+@dataclass(frozen=True)
+class LabTrain:
+    """Train the model on the shipped examples and the learner's labels."""
+
+    NS: ClassVar[str] = "lab:train"
+    task: str
+    run: str
+
+
+@dataclass(frozen=True)
+class LabPair:
+    """Show the counterfactual pair: the same text with one word changed."""
+
+    NS: ClassVar[str] = "lab:pair"
+    task: str
+    run: str
+
+
+@dataclass(frozen=True)
+class LabFix:
+    """Retrain with a fix (rebalance, remove) and compare."""
+
+    NS: ClassVar[str] = "lab:fix"
+    task: str
+    run: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class LabEnd:
+    """Close the task with the reflection questions."""
+
+    NS: ClassVar[str] = "lab:end"
+    task: str
+    run: str
+
+
+@dataclass(frozen=True)
+class LabAgain:
+    """Start the task over: the learner's labels of it are dropped."""
+
+    NS: ClassVar[str] = "lab:again"
+    task: str
+
+
+LAB_PAYLOADS = (LabPick, LabLabel, LabTrain, LabPair, LabFix, LabEnd, LabAgain)
+
+
+Payload = (
+    SetLang
+    | SetLevel
+    | QuizOption
+    | QuizNext
+    | QuizStart
+    | Explain
+    | ConfirmDelete
+    | KeepData
+    | Cancel
+    | ScenarioOpen
+    | ScenarioChoose
+    | ScenarioRestart
+    | Thumb
+    | AskTutor
+    | LabPick
+    | LabLabel
+    | LabTrain
+    | LabPair
+    | LabFix
+    | LabEnd
+    | LabAgain
+)
 PAYLOADS: tuple[type[Payload], ...] = (
     SetLang,
     SetLevel,
@@ -92,6 +227,12 @@ PAYLOADS: tuple[type[Payload], ...] = (
     ConfirmDelete,
     KeepData,
     Cancel,
+    ScenarioOpen,
+    ScenarioChoose,
+    ScenarioRestart,
+    Thumb,
+    AskTutor,
+    *LAB_PAYLOADS,
 )
 _BY_NS = {p.NS: p for p in PAYLOADS}
 

@@ -25,12 +25,17 @@ COMMANDS: tuple[Command, ...] = (
     Command("lang", "cmd_lang"),
     Command("level", "cmd_level"),
     Command("quiz", "cmd_quiz"),
+    Command("scenario", "cmd_scenario"),
+    Command("lab", "cmd_lab"),
     Command("progress", "cmd_progress"),
     Command("reminder", "cmd_reminder"),
     Command("timezone", "cmd_timezone"),
     Command("cancel", "cmd_cancel"),
+    Command("privacy", "cmd_privacy"),
     Command("export", "cmd_export"),
     Command("delete", "cmd_delete"),
+    Command("flag", "cmd_flag"),
+    Command("join", "cmd_join"),
 )
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from tutor.account import Account
@@ -20,25 +21,24 @@ from tutor.buttons import (
     Explain,
     KeepData,
     Payload,
-    QuizNext,
-    QuizOption,
-    QuizStart,
     SetLang,
     SetLevel,
     decode,
 )
 from tutor.commands import COMMANDS
 from tutor.domain import Incoming, Learner, ModeState, Reply, ReplyKind
+from tutor.flood import LearnerRateLimit, Verdict
 from tutor.language import detect_language
 from tutor.messages import t
 from tutor.modes.ask import AskMode
-from tutor.modes.base import ASK, Mode, Turn
+from tutor.modes.base import Mode, Turn
 from tutor.modes.quiz import QUIZ, QuizMode
-from tutor.ports import Clock
+from tutor.ports import Clock, IndexUnavailable
 from tutor.quiz.answer_shape import chosen_letter
 from tutor.quiz.service import QuizService
 from tutor.reminders.preferences import ReminderPreferences
 from tutor.retrieval.hybrid import Filters
+from tutor.review import Review
 from tutor.store.export import LearnerExport
 from tutor.store.learners import LearnerStore
 from tutor.store.unit_of_work import SqlUnitOfWork
@@ -55,13 +55,16 @@ class Defaults:
     lang: str = "fr"
     level: int = 1
     max_message_chars: int = 2000
+    reply_within_s: float = 60.0  # past this, the learner hears that something is wrong instead of waiting forever
+    messages_per_minute: int = 20  # per learner; 0: no limit
+    retention_days: int = 365  # what /privacy tells learners (tutor.store.retention applies it)
 
 
 @dataclass(frozen=True)
 class Route:
     """Where a message goes. ``question`` is set when the course must answer it (before the unit of work)."""
 
-    kind: str  # replies | command | button | poll | mode_text | question
+    kind: str  # replies | command | button | poll | mode_text | concern | question
     replies: tuple[Reply, ...] = ()
     name: str = ""
     arg: str = ""
@@ -83,6 +86,9 @@ class Assistant:
         reminders: ReminderPreferences,
         unit_of_work: SqlUnitOfWork,
         export_data: LearnerExport,
+        activities: Sequence[Mode] = (),
+        *,
+        review: Review,
     ) -> None:
         self.learners = learners
         self.answerer = answerer
@@ -91,27 +97,34 @@ class Assistant:
         self.quiz = quiz
         self.reminders = reminders
         self.unit_of_work = unit_of_work
-        self.ask = AskMode(learners)
+        self.rate_limit = LearnerRateLimit(defaults.messages_per_minute)
+        self._learner_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.review = review
+        self.ask = AskMode(learners, review.flags)
         self.quiz_mode = QuizMode(quiz)
-        self.modes: dict[str, Mode] = {ASK: self.ask, QUIZ: self.quiz_mode}
+        every: list[Mode] = [self.ask, self.quiz_mode, *activities]
+        self.modes: dict[str, Mode] = {m.name: m for m in every}
         self.account = Account(learners, quiz, export_data)
         self.commands = self._command_handlers()
 
     def _command_handlers(self) -> dict[str, Handler]:
         account, prefs = self.account, self.reminders
         handlers: dict[str, Handler] = {
-            "start": account.start,
+            "start": lambda turn, arg: self.review.cohorts.on_start(turn, arg) + account.start(turn, arg),
+            "flag": self.review.flags.flag_command,
+            "join": self.review.cohorts.join,
             "help": account.help,
             "lang": account.lang,
             "level": account.level,
-            "quiz": self.quiz_mode.enter,
-            "progress": lambda turn, _: [self.quiz.progress(turn.learner, turn.now)],
+            "progress": self._progress,
+            "privacy": lambda turn, _: [Reply(t("privacy", turn.lang, days=self.defaults.retention_days))],
             "reminder": lambda turn, arg: [prefs.reminder(turn.learner, arg.lower(), turn.now)],
             "timezone": lambda turn, arg: [prefs.timezone(turn.learner, arg, turn.now)],
             "cancel": lambda turn, _: self.modes[turn.state.mode].leave(turn),
             "export": account.export,
             "delete": account.delete,
         }
+        handlers.update({m.command: m.enter for m in self.modes.values() if m.command})
         assert set(handlers) == {c.name for c in COMMANDS}, "every registered command has one handler"
         return handlers
 
@@ -121,7 +134,34 @@ class Assistant:
             await asyncio.to_thread(self.quiz.attach_poll, token, poll_id)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Replies to one learner action; never raises."""
+        """Replies to one learner action; never raises, and answers within ``reply_within_s``."""
+        try:
+            async with self._turn_of(f"{incoming.platform}:{incoming.learner_id}"):
+                return await asyncio.wait_for(self._handle(incoming), timeout=self.defaults.reply_within_s)
+        except TimeoutError:
+            log.error(
+                "no reply within %.0f s on %s (database or index unresponsive?)",
+                self.defaults.reply_within_s,
+                incoming.platform,
+            )
+            lang = _locale_lang(incoming.locale) or self.defaults.lang
+            return [Reply(t("internal_error", lang), kind="error")]
+
+    def _turn_of(self, learner: str) -> asyncio.Lock:
+        """The learner's queue in this process: their messages are handled one at a time, in arrival order (asyncio
+        locks are fair); other learners go on in parallel. Kept only while in use."""
+        lock = self._learner_locks.get(learner)
+        if lock is None:
+            lock = self._learner_locks[learner] = asyncio.Lock()
+        return lock
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        now = self.clock.now()
+        verdict = self.rate_limit.check(f"{incoming.platform}:{incoming.learner_id}", now)
+        if verdict is not Verdict.HANDLE and self.review.flags.concern(incoming.text) is None:  # help is never held
+            lang = _locale_lang(incoming.locale) or self.defaults.lang
+            notice = Reply(t("slow_down", lang, limit=self.rate_limit.per_minute), kind="error")
+            return [notice] if verdict is Verdict.NOTICE else []
         try:
             route = await asyncio.to_thread(self._route, incoming)
             answer = None
@@ -130,6 +170,10 @@ class Assistant:
                 answer = await self.answerer.answer(route.question, route.filters, query_lang=query_lang)
             replies, lang = await asyncio.to_thread(self._apply, incoming, route, answer)
             return in_group(replies, lang) if incoming.group else replies
+        except IndexUnavailable as exc:
+            log.error("%s; run `tutor ingest` to rebuild it", exc)
+            lang = _locale_lang(incoming.locale) or self.defaults.lang
+            return [Reply(t("index_unavailable", lang), kind="error")]
         except Exception:
             log.exception("failed to handle a message on %s", incoming.platform)
             lang = _locale_lang(incoming.locale) or self.defaults.lang
@@ -168,10 +212,14 @@ class Assistant:
             return Route("command", name=head.split("@", 1)[0].lower(), arg=arg.strip())
         if not has_words(text):
             return Route("replies", (Reply(t("no_words", lang), kind="error"),))
+        if (concern := self.review.flags.concern(text)) is not None:  # distress first: help before anything
+            return Route("concern", name=concern, arg=text)
         state = self.learners.mode(learner.id) if learner else ModeState()
         mode = self.modes.get(state.mode, self.ask)  # a mode this version does not know: back to questions
         if learner is not None and mode.takes_text(learner, state, text):
             return Route("mode_text", arg=text)
+        if learner is not None and state.mode == QUIZ and self.quiz.seeks_open_answer(learner, text):
+            return Route("replies", (Reply(t("quiz_answer_first", lang)),))
         if len(text) == 1 and (chosen_letter(text) is not None or text in "12345"):
             return Route("replies", (Reply(t("quiz_no_open", lang), kind="error"),))
         filters = _filters(learner) if learner else Filters(lang=lang)
@@ -180,11 +228,16 @@ class Assistant:
     def _apply(self, incoming: Incoming, route: Route, answer: Answer | None) -> tuple[list[Reply], str]:
         """The unit of work of one message: the learner seen, the routed action, the mode kept."""
         with self.unit_of_work():
+            self.learners.hold(incoming.platform, incoming.learner_id)  # one message of a learner at a time, anywhere
             turn = self._turn(incoming)
             replies = self._dispatch(turn, incoming, route, answer)
+            if route.kind in ("button", "poll", "mode_text"):  # a quiz answer may have made a leech
+                self.review.flags.leeches(turn)
             if turn.changed and not turn.forgotten:
                 self.learners.set_mode(turn.learner.id, turn.state, turn.now)
-            return replies, turn.lang
+        if turn.forgotten:  # committed: now wipe the erased rows from the database's log and free pages too
+            self.learners.purge_deleted()
+        return replies, turn.lang
 
     def _turn(self, incoming: Incoming) -> Turn:
         now = self.clock.now()
@@ -214,12 +267,21 @@ class Assistant:
             return self._button(turn, route.payload)
         if route.kind == "mode_text":
             return self.modes[turn.state.mode].on_text(turn, route.arg)
+        if route.kind == "concern":
+            return self.review.flags.on_concern(turn, route.arg)
         assert route.question is not None and answer is not None
         return self._answered(turn, route.question, answer)
 
+    def _progress(self, turn: Turn, _: str) -> list[Reply]:
+        parts = (mode.progress(turn.learner, turn.now) for mode in self.modes.values())
+        return [Reply("\n\n".join(p for p in parts if p))]
+
     def _button(self, turn: Turn, payload: Payload) -> list[Reply]:
-        if isinstance(payload, QuizOption | QuizNext | QuizStart):
-            return self.quiz_mode.on_button(turn, payload)
+        owner = next((m for m in self.modes.values() if isinstance(payload, m.payloads)), None)
+        if owner is not None:
+            return owner.on_button(turn, payload)
+        if isinstance(payload, self.review.flags.payloads):
+            return self.review.flags.on_button(turn, payload)
         if isinstance(payload, SetLang):
             return self.account.lang(turn, payload.lang)
         if isinstance(payload, SetLevel):

@@ -129,6 +129,7 @@ _EN = set(
     ]
 )
 _WORD = re.compile(r"[a-zà-ÿ'’-]+")
+LANGUAGES = ("fr", "en")  # the languages the tutor answers in
 
 
 def detect_language(text: str) -> str | None:

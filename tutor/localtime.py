@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 def zone(name: str | None, default: str) -> ZoneInfo:
@@ -17,18 +18,22 @@ def zone(name: str | None, default: str) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
+@cache
+def _zones() -> dict[str, str]:
+    # "localtime", "Factory" and "posixrules" are files of the database, not places a learner lives in
+    names = available_timezones() - {"localtime", "Factory", "posixrules"}
+    return {name.lower(): name for name in names}
+
+
 def valid_zone(name: str) -> str | None:
-    """The canonical IANA name if it exists."""
-    try:
-        return str(ZoneInfo(name.strip())) if name.strip() and "." not in name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    """The IANA name of a real zone ("Europe/Paris", any case), or None (a folder, a file, anything else)."""
+    return _zones().get(name.strip().lower()) if len(name) <= 64 else None
 
 
 def parse_hhmm(text: str) -> time | None:
     """'8:30' or '08:30' as a time, or None."""
     parts = text.strip().replace("h", ":").split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) <= 2 for p in parts):
         return None
     hh, mm = int(parts[0]), int(parts[1] or 0)
     return time(hh, mm) if 0 <= hh < 24 and 0 <= mm < 60 else None

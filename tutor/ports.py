@@ -21,6 +21,11 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
+class IndexUnavailable(RuntimeError):
+    """The vector index cannot be read (its files are missing or corrupt, its server is down): `tutor ingest`
+    rebuilds it from the registry and the course files."""
+
+
 class VectorIndex(Protocol):
     """Stores vectors with their text and metadata, and answers nearest-neighbour queries by cosine similarity.
 

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     llm: str | None = Field(default=None, description="e.g. 'ollama:llama3.1', 'mistralai:mistral-small-latest'.")
     llm_base_url: str | None = None
     llm_api_key: str | None = None
+    llm_time_limit_s: float = Field(
+        default=20.0, gt=0, description="Seconds the LLM has to answer before the tutor answers extractively."
+    )
     default_lang: Lang = "fr"
     default_level: int = Field(default=1, ge=1, le=3)
     top_k: int = Field(default=5, ge=1, le=20)
@@ -53,6 +56,11 @@ class Settings(BaseSettings):
         description="The same when the question is not in the passages' language: cosines run lower across languages.",
     )
     max_message_chars: int = Field(default=2000, ge=100)
+    reply_within_s: float = Field(default=60.0, gt=0, description="A learner waiting longer gets an error reply.")
+    messages_per_minute: int = Field(default=20, ge=0, description="Per learner; one notice past it; 0: no limit.")
+    retention_days: int = Field(
+        default=365, ge=0, description="Learners inactive this long are erased; older turns dropped; 0: keep."
+    )
 
     desired_retention: float = Field(default=0.9, gt=0.5, lt=1.0)
     new_items_per_day: int = Field(default=10, ge=0)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tutor.answering.course_terms import NEARBY, Cited, CourseTerms
 from tutor.answering.extractive import extract
 from tutor.answering.generative import generate
+from tutor.answering.quoting import quotation
 from tutor.domain import Citation, Passage
+from tutor.language import LANGUAGES
 from tutor.messages import t
 from tutor.ports import ChatModel, Embedder
 from tutor.retrieval.hybrid import Filters, HybridRetriever
@@ -26,6 +30,7 @@ class Answer:
     citations: tuple[Citation, ...]
     abstained: bool
     confidence: float
+    lang: str = ""  # the language it is written in ("": the learner's)
 
 
 class Answerer:
@@ -39,6 +44,8 @@ class Answerer:
         top_k: int = 5,
         chat_model: ChatModel | None = None,
         cross_lingual_min_confidence: float | None = None,
+        course_terms: CourseTerms | None = None,
+        follow_question_language: bool = False,
     ) -> None:
         self.retriever = retriever
         self.embedder = embedder
@@ -48,6 +55,8 @@ class Answerer:
         )
         self.top_k = top_k
         self.chat_model = chat_model
+        self.course_terms = course_terms  # glossary definitions and what the course does not cover (issue 13)
+        self.follow_question_language = follow_question_language
 
     def confident(self, passages: list[Passage], cross_lingual: bool = False) -> bool:
         """Whether some retrieved passage is close enough to the question to answer from it; a question in another
@@ -55,14 +64,39 @@ class Answerer:
         threshold = self.cross_lingual_min_confidence if cross_lingual else self.min_confidence
         return confidence(passages) >= threshold
 
+    def search_filters(self, filters: Filters, query_lang: str | None) -> Filters:
+        """The passages a question is answered from: the learner's, in the question's language when it is clearly
+        French or English and the tutor follows it (``follow_question_language``)."""
+        if self.follow_question_language and query_lang in LANGUAGES and query_lang != filters.lang:
+            return replace(filters, lang=query_lang)
+        return filters
+
     async def answer(self, question: str, filters: Filters, query_lang: str | None = None) -> Answer:
-        """A grounded answer in ``filters.lang``, or an abstention when retrieval confidence is low. The question is
-        embedded once: retrieval and the extractive answer share its vector."""
+        """A grounded answer in ``search_filters``' language (the question's, when followed, else the learner's), or
+        an abstention when retrieval confidence is low. The question is
+        embedded once: retrieval and the extractive answer share its vector. A question about something the course
+        does not cover gets a reply that says so; a question asking what a glossary term is leads with its
+        definition (``CourseTerms``)."""
+        filters = self.search_filters(filters, query_lang)
         qv, passages = await asyncio.to_thread(self._retrieve, question, filters, query_lang)
         lang = filters.lang
         best = confidence(passages)
-        if not self.confident(passages, cross_lingual=query_lang not in (None, lang)):
-            return Answer(t("abstain", lang), (), True, best)
+        confident = self.confident(passages, cross_lingual=query_lang not in (None, lang))
+        terms = self.course_terms
+        if terms is not None:
+            not_covered = terms.not_covered(question, passages, lang, near=best >= self.min_confidence - NEARBY)
+            if not_covered is not None:
+                return Answer(not_covered.text, not_covered.citations, True, best, lang)
+            definition = terms.definition(question, lang, filters.cohort)
+            if definition is not None:
+                answer = await self._grounded(question, qv, passages, lang, best) if confident else None
+                return _lead_with(definition, answer, best, lang)
+        if not confident:
+            return Answer(t("abstain", lang), (), True, best, lang)
+        return _in_language(await self._grounded(question, qv, passages, lang, best), lang)
+
+    async def _grounded(self, question: str, qv: np.ndarray, passages: list[Passage], lang: str, best: float) -> Answer:
+        """The answer from the top passages: the chat model's when it passes the checks, else extractive."""
         passages = passages[:3]
         if self.chat_model is not None:
             generated = await self._generated(self.chat_model, question, passages, lang)
@@ -94,12 +128,11 @@ class Answerer:
         extracts = extract(question, passages, self.embedder, lang, query_vector=query_vector)
         if not extracts:
             return Answer(t("abstain", lang), (), True, best)
-        order = list(dict.fromkeys(e.passage_index for e in extracts))
-        cites = _unique(tuple(passages[i].citation() for i in order))
+        cites = _unique(tuple(passages[e.passage_index].citation() for e in extracts))
         lines = [t("answer_intro", lang)]
-        for i in order:
-            quote = " ".join(e.sentence for e in extracts if e.passage_index == i)
-            lines.append(f"« {quote} » [{cites.index(passages[i].citation()) + 1}]")
+        for e in extracts:  # one quotation per passage, best first
+            n = cites.index(passages[e.passage_index].citation()) + 1
+            lines.append(f"{quotation(e.text, lang)} [{n}]")
         return Answer("\n\n".join(lines), cites, False, best)
 
 
@@ -111,3 +144,18 @@ def confidence(passages: list[Passage]) -> float:
 
 def _unique(cites: tuple[Citation, ...]) -> tuple[Citation, ...]:
     return tuple(dict.fromkeys(cites))
+
+
+def _in_language(answer: Answer, lang: str) -> Answer:
+    return answer if answer.lang else replace(answer, lang=lang)
+
+
+def _lead_with(definition: Cited, answer: Answer | None, best: float, lang: str) -> Answer:
+    """The glossary's definition first, then the answer from the passages (its citations renumbered after the
+    definition's); an abstention from the passages leaves the definition alone."""
+    if answer is None or answer.abstained:
+        return Answer(definition.text, definition.citations, False, best, lang)
+    cites = _unique(definition.citations + answer.citations)
+    renumber = {n: cites.index(c) + 1 for n, c in enumerate(answer.citations, start=1)}
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", answer.text)
+    return Answer(f"{definition.text}\n\n{text}", cites, False, best, lang)

@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from tutor.content.freshness import freshness_warnings
 from tutor.content.schema import RECAP_SECTION, ModuleMeta, QuizBank, QuizItem
 from tutor.ingest.chunking import split_heading
+from tutor.lab.checks import check_lab_tasks
+from tutor.scenarios.catalog import load_scenarios, section_problems
 
 MIN_WORDS = 800
 MIN_ITEMS = 15
@@ -37,6 +39,7 @@ class ContentReport:
     warnings: list[str] = field(default_factory=list)  # printed, never fail the check (freshness)
     words: dict[str, int] = field(default_factory=dict)
     items: dict[str, int] = field(default_factory=dict)
+    scenarios: dict[str, int] = field(default_factory=dict)  # scenario id -> level
 
 
 def _read_module(path: Path, report: ContentReport) -> Module | None:
@@ -141,6 +144,20 @@ def check_glossary(root: Path, modules: dict[str, dict[str, Module]], report: Co
                 report.errors.append(f"{path}: entry {n} needs term and definition in fr and en")
             elif entry.get("module") not in modules:
                 report.errors.append(f"{path}: entry {n} names unknown module {entry.get('module')}")
+            else:
+                report.errors += [f"{path}: entry {n} {p}" for p in _glossary_problems(entry, modules[entry["module"]])]
+
+
+def _glossary_problems(entry: dict[str, object], module: dict[str, Module]) -> list[str]:
+    """A ``section`` must be one of the module's, in both languages; ``aliases`` a list of non-empty strings."""
+    problems = []
+    section = entry.get("section")
+    if section is not None and any(section not in m.sections for m in module.values()):
+        problems.append(f"names unknown section {section} of {entry['module']}")
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        problems.append("aliases must be a list of non-empty strings")
+    return problems
 
 
 def check_freshness(modules: dict[str, dict[str, Module]], report: ContentReport, today: date) -> None:
@@ -159,4 +176,17 @@ def check_content(root: Path, today: date | None = None) -> ContentReport:
     check_freshness(modules, report, today or date.today())
     check_quizzes(root, modules, report)
     check_glossary(root, modules, report)
+    check_scenarios(root, modules, report)
+    sections = {f"{mid}#{sec}" for mid, langs in modules.items() for m in langs.values() for sec in m.sections}
+    report.errors += check_lab_tasks(root / "lab", sections)  # the lab's datasets (tutor/lab/checks.py)
     return report
+
+
+def check_scenarios(root: Path, modules: dict[str, dict[str, Module]], report: ContentReport) -> None:
+    """Every scenario loads, its graph is sound and the sections it cites exist."""
+    loaded = load_scenarios(root / "scenarios")
+    report.errors += [f"scenarios/{problem}" for problem in loaded.problems]
+    sections = {mid: set(langs["fr"].sections) for mid, langs in modules.items() if "fr" in langs}
+    for scenario in loaded.scenarios.values():
+        report.errors += [f"scenarios/{scenario.id}.yaml: {p}" for p in section_problems(scenario, sections)]
+    report.scenarios.update({sid: s.level for sid, s in loaded.scenarios.items()})

@@ -1,4 +1,7 @@
-"""Split a document along its headings (LangChain's Markdown splitter), long sections further by size."""
+"""Split a document along its headings (LangChain's Markdown splitter), long sections further by size.
+
+A list is never cut from the sentence that introduces it: the lead-in line and the items travel as one piece while
+they fit in a chunk."""
 
 from __future__ import annotations
 
@@ -7,10 +10,13 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
+from tutor.ingest.unicode_text import clean_text
 from tutor.retrieval.lexical import strip_accents
 
 _ANCHOR = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*$")
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
+_GLUE = "\u2063"  # INVISIBLE SEPARATOR: holds a list to its lead-in while the size splitter runs; never in the text
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ def split_heading(heading: str) -> tuple[str, str]:
 
 def chunk_markdown(markdown: str, max_chars: int = 1200, overlap: int = 150) -> list[Section]:
     """Sections of at most ``max_chars``, each knowing the level-2 section it belongs to."""
-    by_heading = MarkdownHeaderTextSplitter(_HEADERS, strip_headers=True).split_text(markdown)
+    by_heading = MarkdownHeaderTextSplitter(_HEADERS, strip_headers=True).split_text(clean_text(markdown))
     sizer = RecursiveCharacterTextSplitter(
         chunk_size=max_chars, chunk_overlap=overlap, separators=["\n\n", "\n", ". ", " ", ""]
     )
@@ -50,5 +56,23 @@ def chunk_markdown(markdown: str, max_chars: int = 1200, overlap: int = 150) -> 
         title, section_id = split_heading(h2) if h2 else ("", "intro")
         h3 = doc.metadata.get("h3")
         full_title = f"{title} › {split_heading(h3)[0]}" if h3 else title
-        sections.extend(Section(section_id, full_title, piece) for piece in sizer.split_text(text))
+        pieces = sizer.split_text(_glue_lists(text, max_chars))
+        sections.extend(Section(section_id, full_title, piece.replace(_GLUE, "\n")) for piece in pieces)
     return sections
+
+
+def _glue_lists(text: str, max_chars: int) -> str:
+    """The line breaks inside each list, and between a list and the line before it, hidden from the size splitter
+    when the whole fits in one chunk."""
+    lines = text.replace(_GLUE, " ").split("\n")
+    groups: list[list[str]] = []
+    for n, line in enumerate(lines):
+        if n > 0 and _LIST_ITEM.match(line) and not _is_heading(lines[n - 1]):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return "\n".join(_GLUE.join(group) if len("\n".join(group)) <= max_chars else "\n".join(group) for group in groups)
+
+
+def _is_heading(line: str) -> bool:
+    return line.lstrip().startswith("#")

@@ -1,14 +1,20 @@
-"""Read a course file into Markdown plus metadata: Markdown with front matter, PDF, DOCX, PPTX, HTML."""
+"""Read a course file into Markdown plus metadata: Markdown with front matter, PDF, DOCX, PPTX, HTML, plain text.
+
+Every reader's text goes through ``clean_text`` (Unicode spaces become spaces) before any splitter sees it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-SUPPORTED = {".md", ".markdown", ".pdf", ".docx", ".pptx", ".html", ".htm"}
+from tutor.ingest.unicode_text import clean_text
+
+SUPPORTED = {".md", ".markdown", ".txt", ".pdf", ".docx", ".pptx", ".html", ".htm"}
+_PDF_BULLET = re.compile(r"(?m)^[ \t]*[•◦▪▫●■‣⁃][ \t]*")
 
 
 class UnreadableFile(Exception):
@@ -29,6 +35,7 @@ def load(path: Path) -> LoadedDocument:
     reader = {
         ".md": _markdown,
         ".markdown": _markdown,
+        ".txt": _markdown,
         ".pdf": _pdf,
         ".docx": _docx,
         ".pptx": _pptx,
@@ -38,15 +45,18 @@ def load(path: Path) -> LoadedDocument:
     if reader is None:
         raise UnreadableFile(f"unsupported file type {suffix}")
     try:
-        return reader(path)
+        loaded = reader(path)
     except UnreadableFile:
         raise
     except Exception as exc:  # every parser has its own errors; the caller reports them per file
         raise UnreadableFile(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unreadable'}") from exc
+    if isinstance(loaded.meta.get("title"), str):
+        loaded.meta["title"] = clean_text(loaded.meta["title"]).strip()
+    return LoadedDocument(clean_text(loaded.markdown), loaded.meta)
 
 
 def _markdown(path: Path) -> LoadedDocument:
-    text = path.read_text(encoding="utf-8")
+    text = clean_text(path.read_text(encoding="utf-8-sig"))  # before YAML too: a no-break space is not YAML indentation
     if text.startswith("---"):
         parts = text.split("---", 2)
         if len(parts) < 3:
@@ -63,7 +73,7 @@ def _pdf(path: Path) -> LoadedDocument:
 
     reader = PdfReader(str(path))
     pages = [
-        f"## Page {n} {{#page-{n}}}\n\n{(page.extract_text() or '').strip()}"
+        f"## Page {n} {{#page-{n}}}\n\n{_PDF_BULLET.sub('- ', clean_text(page.extract_text() or '')).strip()}"
         for n, page in enumerate(reader.pages, start=1)
     ]
     title = (reader.metadata.title if reader.metadata else None) or path.stem
@@ -74,17 +84,28 @@ def _docx(path: Path) -> LoadedDocument:
     import docx
 
     document = docx.Document(str(path))
-    lines = []
+    blocks: list[str] = []
     for para in document.paragraphs:
         style = (para.style.name if para.style is not None else "") or ""
+        text = clean_text(para.text).strip()
+        if not text:
+            continue
         if style.startswith("Heading") and style[-1:].isdigit():
-            lines.append("#" * min(int(style[-1]) + 1, 3) + " " + para.text)
+            blocks.append("#" * min(int(style[-1]) + 1, 3) + " " + text)
         elif style == "Title":
-            lines.append("# " + para.text)
+            blocks.append("# " + text)
+        elif style.startswith("List") or _numbered(para):
+            blocks[-1:] = [f"{blocks[-1]}\n- {text}" if blocks else f"- {text}"]  # a list stays with its lead-in
         else:
-            lines.append(para.text)
+            blocks.append(text)
     title = document.core_properties.title or path.stem
-    return LoadedDocument("\n\n".join(lines), {"title": title})
+    return LoadedDocument("\n\n".join(blocks), {"title": title})
+
+
+def _numbered(para: Any) -> bool:
+    """A paragraph Word shows as a list item through direct numbering rather than a list style."""
+    properties = para._p.pPr
+    return properties is not None and properties.numPr is not None
 
 
 def _pptx(path: Path) -> LoadedDocument:
@@ -101,15 +122,8 @@ def _pptx(path: Path) -> LoadedDocument:
 
 
 def _html(path: Path) -> LoadedDocument:
-    from bs4 import BeautifulSoup
-    from markdownify import markdownify
+    from tutor.ingest.web_page import page_markdown
 
-    soup = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser")
-    for tag in soup(["script", "style", "nav", "footer"]):
-        tag.decompose()
-    title = soup.title.get_text(strip=True) if soup.title else path.stem
-    body = soup.body or soup
-    meta: dict[str, Any] = {"title": title}
-    if soup.html is not None and soup.html.get("lang"):
-        meta["lang"] = str(soup.html.get("lang"))[:2]
-    return LoadedDocument(markdownify(str(body), heading_style="ATX"), meta)
+    markdown, meta = page_markdown(path.read_text(encoding="utf-8", errors="replace"))
+    meta.setdefault("title", path.stem)
+    return LoadedDocument(markdown, meta)

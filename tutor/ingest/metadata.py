@@ -25,13 +25,17 @@ def document_fields(path: Path, loaded: LoadedDocument) -> dict[str, Any]:
         raise UnreadableFile(f"level '{level}' is not 1, 2 or 3") from None
     if level not in (1, 2, 3):
         raise UnreadableFile(f"level '{level}' is not 1, 2 or 3")
+    module_id, cohort = str(meta.get("id") or path.stem), str(meta.get("cohort") or "")
+    if len(module_id) > 128 or len(cohort) > 64:
+        raise UnreadableFile("an id longer than 128 characters or a cohort longer than 64")
+    url = str(meta.get("url") or "")
     return {
-        "module_id": str(meta.get("id") or path.stem),
+        "module_id": module_id,
         "title": str(meta.get("title") or path.stem)[:256],
         "lang": lang,
         "level": level,
-        "cohort": str(meta.get("cohort") or ""),
-        "source_url": str(meta.get("url") or ""),
+        "cohort": cohort,
+        "source_url": url if len(url) <= 512 else "",
     }
 
 

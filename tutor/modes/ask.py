@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tutor.answering.answerer import Answer
-from tutor.buttons import Payload
-from tutor.domain import ASSISTANT, Learner, ModeState, Reply, ReplyKind
+from tutor.buttons import Payload, SetLang, encode
+from tutor.domain import ASSISTANT, Button, Learner, ModeState, Reply, ReplyKind
 from tutor.messages import t
 from tutor.modes.base import ASK, Turn
+from tutor.review.flagging import Flagging
 from tutor.store.learners import LearnerStore
 
 
@@ -14,9 +17,12 @@ class AskMode:
     """Questions and answers; every text is a question, answered before the turn's unit of work and recorded in it."""
 
     name = ASK
+    command = ""
+    payloads: tuple[type, ...] = ()
 
-    def __init__(self, learners: LearnerStore) -> None:
+    def __init__(self, learners: LearnerStore, flags: Flagging) -> None:
         self.learners = learners
+        self.flags = flags
 
     def enter(self, turn: Turn, arg: str) -> list[Reply]:
         """Back to questions."""
@@ -43,6 +49,10 @@ class AskMode:
         """No polls here."""
         return [Reply(t("quiz_stale", turn.lang), kind="error")]
 
+    def progress(self, learner: Learner, now: datetime) -> str | None:
+        """Questions are not progress."""
+        return None
+
     def answered(self, turn: Turn, question: str, answer: Answer) -> Reply:
         """Record the question and the answer (and an unanswered question for the teaching team); the reply."""
         learner, now = turn.learner, turn.now
@@ -51,4 +61,21 @@ class AskMode:
         if answer.abstained:
             self.learners.record_unanswered(learner.id, question, learner.lang, answer.confidence, now)
         self.learners.log(learner.id, ASSISTANT, answer.text, now, kind=kind, citations=answer.citations)
-        return Reply(answer.text, citations=answer.citations, kind=kind)
+        buttons = self.flags.after_answer(turn, question, answer)  # an abstention is flagged; an answer gets thumbs
+        text = answer.text
+        offer = language_offer(turn, answer)
+        if offer is not None:
+            text, buttons = f"{text}\n\n{t('lang_offer', answer.lang)}", (*buttons, offer)
+        return Reply(text, buttons=buttons, citations=answer.citations, kind=kind)
+
+
+LANG_OFFERED = "lang_offered"  # in the learner's state: the switch to the question's language was offered once
+
+
+def language_offer(turn: Turn, answer: Answer) -> Button | None:
+    """Once, when the tutor answered in the question's language rather than the learner's: a button that switches
+    to it, as ``/lang`` does (remembered in the learner's state, so that it is not offered again)."""
+    if not answer.lang or answer.lang == turn.lang or turn.state.data.get(LANG_OFFERED):
+        return None
+    turn.remember(LANG_OFFERED, True)
+    return Button(t("lang_offer_button", answer.lang), encode(SetLang(answer.lang)))

@@ -46,6 +46,8 @@ class Mode(Protocol):
     """A conversation mode: entered by a command or a button, left by /cancel or when its activity ends."""
 
     name: str
+    command: str  # the command that enters the mode ("" for none)
+    payloads: tuple[type, ...]  # the button payloads this mode owns, wherever the learner is
 
     def enter(self, turn: Turn, arg: str) -> list[Reply]:
         """Start the activity (``arg``: what followed the command)."""
@@ -69,4 +71,8 @@ class Mode(Protocol):
 
     def on_poll(self, turn: Turn, poll_id: str, option: int) -> list[Reply]:
         """An option chosen in a platform's native poll."""
+        ...
+
+    def progress(self, learner: Learner, now: datetime) -> str | None:
+        """The learner's progress in this activity, for /progress (None: nothing to show)."""
         ...

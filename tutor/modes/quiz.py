@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tutor.buttons import Payload, QuizNext, QuizOption, QuizStart
 from tutor.domain import Learner, ModeState, Reply
 from tutor.messages import t
@@ -15,6 +17,8 @@ class QuizMode:
     """Asks, grades and schedules; the run lives in the quiz store, the mode only says a run is going."""
 
     name = QUIZ
+    command = "quiz"
+    payloads: tuple[type, ...] = (QuizOption, QuizNext, QuizStart)
 
     def __init__(self, quiz: QuizService) -> None:
         self.quiz = quiz
@@ -50,6 +54,10 @@ class QuizMode:
     def on_poll(self, turn: Turn, poll_id: str, option: int) -> list[Reply]:
         """An option chosen in a native quiz poll."""
         return self._step(turn, self.quiz.answer_poll(turn.learner, poll_id, option, turn.now))
+
+    def progress(self, learner: Learner, now: datetime) -> str | None:
+        """Cards seen and due, module by module."""
+        return self.quiz.progress(learner, now).text
 
     def question_still_open(self, learner: Learner) -> bool:
         """Whether the learner has a quiz question to answer."""

@@ -41,3 +41,33 @@ def looks_like_answer(text: str, item: Item, lang: str) -> bool:
     accepted = item.text(lang).accepted
     longest = max((len(a.split()) for a in accepted), default=1)
     return len(text.split()) <= max(MIN_WORDS_ALLOWED, 3 * longest)
+
+
+# Asking for the open question's answer rather than answering it: "la bonne réponse ?", "which option is it?"
+_SEEKS_ANSWER = re.compile(
+    r"\b(reponses?|solutions?|corrige|bonne option|quelle option|quelle lettre|laquelle|lequel|indice"
+    r"|aide moi a repondre|answers?|which option|which letter|which one|correct option|right option|hint"
+    r"|help me answer)\b"
+)
+OVERLAP_SHARE = 0.5  # a text sharing half the question's content words restates the question
+
+
+def seeks_answer(text: str, item: Item) -> bool:
+    """Whether a text, typed while ``item`` waits for an answer, asks for its answer: it names the answer or an
+    option, or restates the question (in either language) to have the course answer it."""
+    said = normalise(text)
+    if _SEEKS_ANSWER.search(said):
+        return True
+    words = set(_content_words(said))
+    for lang in ("fr", "en"):
+        if lang not in item.texts:
+            continue
+        asked = set(_content_words(normalise(item.text(lang).question)))
+        shared = asked & words
+        if len(shared) >= 2 and len(shared) >= OVERLAP_SHARE * len(asked):
+            return True
+    return False
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in text.split() if len(w) > 3]

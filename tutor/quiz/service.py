@@ -9,7 +9,7 @@ from tutor.buttons import Cancel, Explain, QuizNext, QuizOption, encode
 from tutor.domain import Button, Citation, Learner, QuizPoll, Reply
 from tutor.localtime import local_day_start, zone
 from tutor.messages import t
-from tutor.quiz.answer_shape import LETTERS, chosen_letter, looks_like_answer
+from tutor.quiz.answer_shape import LETTERS, chosen_letter, looks_like_answer, seeks_answer
 from tutor.quiz.grading import is_correct
 from tutor.quiz.items import Item
 from tutor.quiz.progress import LEECH_LAPSES, progress_reply
@@ -80,6 +80,12 @@ class QuizService:
         asked = self.store.open_question(learner.id)
         item = self.store.item(asked.item_id) if asked is not None else None
         return item is not None and looks_like_answer(text, item, learner.lang)
+
+    def seeks_open_answer(self, learner: Learner, text: str) -> bool:
+        """Whether a text asks for the answer of the question the learner has yet to answer."""
+        asked = self.store.open_question(learner.id)
+        item = self.store.item(asked.item_id) if asked is not None else None
+        return item is not None and seeks_answer(text, item)
 
     def explain_text(self, learner: Learner, item_id: str) -> str | None:
         """The question and right answer of an item the learner has answered, to ask the course about; None before."""

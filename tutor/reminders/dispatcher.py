@@ -2,8 +2,9 @@
 
 No learner gets two reminders on one local date: a (learner, local date) row is claimed with a unique constraint
 before anything is sent, also across restarts and with several dispatchers. A claim that never reached the send
-(the process died first) is picked up again the same day once its lease expires; rows marked 'sending' are left
-alone, because a crash during the send itself leaves unknown whether it went out, and we prefer not to send twice.
+(the process died first) is picked up again the same day once its lease expires. Each learner's row is marked
+'sending' just before its own send and 'sent' just after, so a crash leaves at most the sends then in flight
+uncertain; those rows are retried too once their lease expires: a rare second reminder beats a lost one.
 """
 
 from __future__ import annotations
@@ -151,24 +152,24 @@ class ReminderDispatcher:
         return out
 
     async def _send_batch(self, batch: list[Due], report: TickReport) -> None:
-        sending = await asyncio.to_thread(self._mark, batch, "claimed", "sending")
-        todo = [d for d in batch if d.learner_id in sending]
-        results = await asyncio.gather(*(self._send(d) for d in todo))
-        by_status: dict[str, list[Due]] = {"sent": [], "unreachable": [], "failed": []}
-        for due, result in zip(todo, results, strict=True):
-            key = {Delivery.SENT: "sent", Delivery.UNREACHABLE: "unreachable"}.get(result, "failed")
-            by_status[key].append(due)
-        for status, dues in by_status.items():
-            if dues:
-                await asyncio.to_thread(self._mark, dues, "sending", status)
-        report.sent += len(by_status["sent"])
-        report.unreachable += len(by_status["unreachable"])
-        report.failed += len(by_status["failed"])
-        if by_status["unreachable"]:
-            await asyncio.to_thread(self._unreachable, [d.learner_id for d in by_status["unreachable"]])
+        results = await asyncio.gather(*(self._send_one(d) for d in batch))
+        report.sent += results.count("sent")
+        report.unreachable += results.count("unreachable")
+        report.failed += results.count("failed")
+
+    async def _send_one(self, due: Due) -> str:
+        """Mark this learner's row 'sending', send, record the outcome: the uncertain window is this one send."""
+        await self.limiter.acquire()
+        if not await asyncio.to_thread(self._mark, [due], "claimed", "sending"):
+            return "skipped"  # taken over by another dispatcher meanwhile
+        result = await self._send(due)
+        status = {Delivery.SENT: "sent", Delivery.UNREACHABLE: "unreachable"}.get(result, "failed")
+        await asyncio.to_thread(self._mark, [due], "sending", status)
+        if status == "unreachable":
+            await asyncio.to_thread(self._unreachable, [due.learner_id])
+        return status
 
     async def _send(self, due: Due) -> Delivery:
-        await self.limiter.acquire()
         reply = Reply(
             t("reminder_text", due.lang, count=due.questions),
             buttons=(Button(t("quiz_start_button", due.lang), "quiz:start"),),

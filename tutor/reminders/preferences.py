@@ -34,8 +34,9 @@ class ReminderPreferences:
         if words == ["off"]:
             self.learners.update(learner.id, reminder_time=None, next_reminder_at=None)
             return Reply(t("reminder_off", lang))
-        if len(words) == 2 and words[0] == "pause" and words[1].isdigit() and 1 <= int(words[1]) <= 365:
-            return self._pause(learner, int(words[1]), now)
+        days = _small_number(words[1]) if len(words) == 2 and words[0] == "pause" else None
+        if days is not None and 1 <= days <= 365:
+            return self._pause(learner, days, now)
         when = parse_hhmm(arg) if len(words) == 1 else None
         if when is None:
             return Reply(t("reminder_usage", lang), kind="error")
@@ -73,3 +74,8 @@ class ReminderPreferences:
             fields["next_reminder_at"] = next_reminder_at(when, zone(name, "UTC"), now, learner.reminders_paused_until)
         self.learners.update(learner.id, **fields)
         return Reply(t("timezone_set", learner.lang, tz=name))
+
+
+def _small_number(word: str) -> int | None:
+    """A number typed in ASCII digits ("²" and "٣" are digits to Python, not to a learner), at most 4 of them."""
+    return int(word) if word.isascii() and word.isdigit() and len(word) <= 4 else None

@@ -3,6 +3,7 @@ scores."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -85,6 +86,7 @@ class HybridRetriever:
         candidates: int = 100,
         questions: QuestionKeys | None = None,
         question_weight: float = 0.0,
+        expand: Callable[[str], str] | None = None,
     ) -> None:
         self.embedder = embedder
         self.index = index
@@ -94,6 +96,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.questions = questions
         self.question_weight = question_weight
+        self.expand = expand  # the glossary's other names for the terms of a query, for BM25 (issue 13)
 
     def search(
         self,
@@ -176,7 +179,7 @@ class HybridRetriever:
         lex = self.catalog.lexical.get(filters.lang)
         if lex is None:
             return {}
-        scores = lex.scores(query)
+        scores = lex.scores(self.expand(query) if self.expand else query)
         allowed = [
             j
             for j, i in enumerate(lex.ids)

@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from tutor.ports import IndexUnavailable
+
 
 def _collection_name(embedder_name: str, kind: str) -> str:
     slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", Path(embedder_name).name).strip("-_")[:40] or "default"
@@ -84,9 +86,14 @@ class ChromaIndex:
         n = min(k, self.count())
         if n == 0:
             return []
-        res = self._col().query(
-            query_embeddings=[vector], n_results=n, where=where or None, include=["distances", "metadatas"]
-        )
+        try:
+            res = self._col().query(
+                query_embeddings=[vector], n_results=n, where=where or None, include=["distances", "metadatas"]
+            )
+        except (ValueError, TypeError):  # a malformed query is our bug, not the index's
+            raise
+        except Exception as exc:  # a missing or corrupt index folder, an unreachable server: one clear error
+            raise IndexUnavailable(f"the vector index {self._name} cannot be read: {type(exc).__name__}") from exc
         rows = zip(res["ids"][0], res["distances"][0], res["metadatas"][0], strict=True)
         return [(i, 1.0 - float(d), dict(m or {})) for i, d, m in rows]
 
@@ -109,4 +116,7 @@ class ChromaIndex:
 
     def count(self) -> int:
         """How many vectors are stored."""
-        return int(self._col().count())
+        try:
+            return int(self._col().count())
+        except Exception as exc:  # see query_with_metadata
+            raise IndexUnavailable(f"the vector index {self._name} cannot be read: {type(exc).__name__}") from exc

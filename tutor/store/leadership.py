@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 # b"caireRmd" read as a big-endian integer: fits PostgreSQL's signed bigint; one key for the whole deployment.
 LOCK_KEY = int.from_bytes(b"caireRmd", "big")
 LOCK_FILE = "reminders.lock"
+# the same kind of lock keeps two ingests of one deployment from interleaving their index writes
+INGEST_LOCK_KEY = int.from_bytes(b"caireIng", "big")
+INGEST_LOCK_FILE = "ingest.lock"
 
 
 class ReminderLeadership(ABC):
@@ -46,16 +49,17 @@ class ReminderLeadership(ABC):
         self._closed = False
 
     @classmethod
-    def for_engine(cls, engine: Engine) -> ReminderLeadership:
-        """The leadership that fits the tutor's database: advisory lock on PostgreSQL, file lock on SQLite."""
+    def for_engine(cls, engine: Engine, key: int = LOCK_KEY, lock_file: str = LOCK_FILE) -> ReminderLeadership:
+        """The leadership that fits the tutor's database: advisory lock on PostgreSQL, file lock on SQLite
+        (``key`` and ``lock_file`` name another deployment-wide lock, such as the ingest's)."""
         dialect = engine.dialect.name
         if dialect == "postgresql":
-            return AdvisoryLockLeadership(engine)
+            return AdvisoryLockLeadership(engine, key)
         if dialect == "sqlite":
             database = engine.url.database or ""
             if database in ("", ":memory:") or "mode=memory" in database:
                 return SoleLeadership("in-memory SQLite, one process")  # every process has its own database
-            return FileLockLeadership(Path(database).parent / LOCK_FILE)
+            return FileLockLeadership(Path(database).parent / lock_file)
         raise ValueError(f"no reminder leadership for the {dialect} dialect (PostgreSQL or SQLite)")
 
     @property
@@ -77,7 +81,7 @@ class ReminderLeadership(ABC):
             try:
                 self._leading = self._take()
             except Exception as exc:  # the database is down, say: try again on the next tick
-                log.warning("reminder leadership could not be tried (%s): %s", self.what, type(exc).__name__)
+                log.warning("leadership could not be tried (%s): %s", self.what, type(exc).__name__)
                 self._leading = False
             if self._leading:
                 log.info("reminder leadership taken (%s): this process runs the reminder job", self.what)

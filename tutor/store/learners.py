@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tutor.domain import Citation, Learner, LoggedTurn, ModeState, Role, UnansweredQuestion
@@ -130,6 +131,23 @@ class LearnerStore:
             for table in (orm.UnansweredQuestion, orm.LogEntry, orm.ConversationState):
                 s.execute(delete(table).where(table.learner_id == learner_id))
             s.execute(delete(orm.Learner).where(orm.Learner.id == learner_id))
+
+
+    def hold(self, platform: str, user_id: str) -> None:
+        """Until the open unit of work ends, another process applying a message of this learner waits (PostgreSQL
+        transaction-level advisory lock; SQLite serialises writers already)."""
+        with transaction(self._sessions) as s:
+            if s.get_bind().dialect.name == "postgresql":
+                digest = hashlib.sha256(f"learner:{platform}:{user_id}".encode()).digest()
+                key = int.from_bytes(digest[:8], "big", signed=True)
+                s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+    def purge_deleted(self) -> None:
+        """After an erasure: SQLite keeps deleted rows in its write-ahead log until a checkpoint (free pages are
+        zeroed by ``secure_delete``); fold and truncate the log now. PostgreSQL needs nothing here."""
+        with self._sessions() as s:
+            if s.get_bind().dialect.name == "sqlite":
+                s.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 def _identity(platform: str, user_id: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:

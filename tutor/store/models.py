@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -228,3 +228,209 @@ class QueryAdapter(Base):
     matrix: Mapped[bytes] = mapped_column(LargeBinary)  # float32, row-major, dim × dim
     questions: Mapped[int] = mapped_column(Integer)
     fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- scenarios ---------------------------------------------------------------------------------------------------
+
+
+class ScenarioRun(Base):
+    """A learner's play of a scenario: where they are (``node_id``), or the ending reached once finished."""
+
+    __tablename__ = "scenario_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(64), index=True)
+    node_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    ending_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    abandoned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ScenarioChoice(Base):
+    """One choice made in a run; a node is answered once per run."""
+
+    __tablename__ = "scenario_choices"
+    __table_args__ = (UniqueConstraint("run_id", "node_id", name="uq_scenario_choice_run_node"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scenario_runs.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(64), index=True)
+    node_id: Mapped[str] = mapped_column(String(40))
+    choice: Mapped[int] = mapped_column(Integer)
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- tutors' review: cohorts, tutors, flags, answer feedback, tutors' actions, course notes, the durable outbox ----
+
+
+class Cohort(Base):
+    """A group of learners followed by its tutors; ``key`` is what ``learners.cohort`` and ``documents.cohort`` hold."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    level: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortCode(Base):
+    """A join code of a cohort (``/join CODE``, or a Telegram deep link ``?start=CODE``)."""
+
+    __tablename__ = "cohort_codes"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Tutor(Base):
+    """A person of the teaching team with a dashboard account; ``role``: tutor or admin. Deactivated, never deleted."""
+
+    __tablename__ = "tutors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortTutor(Base):
+    """Which tutors follow which cohorts."""
+
+    __tablename__ = "cohort_tutors"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    tutor_id: Mapped[int] = mapped_column(ForeignKey("tutors.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Flag(Base):
+    """Something for a tutor to look at: why, in what state, about which exchange (``log_id``: the assistant's turn)."""
+
+    __tablename__ = "flags"
+    __table_args__ = (Index("ix_flags_queue", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    cohort: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(10))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    question: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    citations: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[float | None] = mapped_column(nullable=True)
+    log_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation_log.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnswerFeedback(Base):
+    """A learner's thumbs up or down on one answer, with the passages the answer cited."""
+
+    __tablename__ = "answer_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("conversation_log.id", ondelete="CASCADE"), unique=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    citations: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TutorAction(Base):
+    """What a tutor did on a flag, and when: reply, note (private), resolve, reopen, mark_wrong, todo."""
+
+    __tablename__ = "tutor_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id", ondelete="CASCADE"), index=True)
+    tutor_id: Mapped[int] = mapped_column(ForeignKey("tutors.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CourseNote(Base):
+    """A question tutors kept for the course, with no link to the learner: ``todo`` for the authors, or
+    ``wrong_answer`` (the answer given, kept for the evaluation set)."""
+
+    __tablename__ = "course_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    citations: Mapped[str] = mapped_column(Text, default="")
+    lang: Mapped[str] = mapped_column(String(2))
+    cohort: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    tutor_id: Mapped[int] = mapped_column(ForeignKey("tutors.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxMessage(Base):
+    """A push written in the same transaction as what caused it (a tutor's reply), sent by a bot process that serves
+    the learner's platform: pending -> claimed -> sending -> sent | unreachable; a failure goes back to pending."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    flag_id: Mapped[int | None] = mapped_column(ForeignKey("flags.id", ondelete="SET NULL"), nullable=True, index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# --- the lab (/lab): a learner's run of a lab task and the examples they labelled; models are retrained on demand ---
+
+
+class LabRun(Base):
+    """A learner's run of a lab task: the stage reached and the figures shown; ``nonce`` is carried by the run's
+    buttons, so that a button of an earlier run of the same task is refused."""
+
+    __tablename__ = "lab_runs"
+    __table_args__ = (UniqueConstraint("learner_id", "task_id", name="uq_lab_run_learner_task"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    task_id: Mapped[str] = mapped_column(String(24))
+    nonce: Mapped[str] = mapped_column(String(12))
+    stage: Mapped[str] = mapped_column(String(16))  # labelling, trained, fixed, done
+    fix: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    accuracy: Mapped[float | None] = mapped_column(Float, nullable=True)
+    fixed_accuracy: Mapped[float | None] = mapped_column(Float, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LabLabel(Base):
+    """A label the learner gave to an example of a lab task's pool; at most one per learner, task and example."""
+
+    __tablename__ = "lab_labels"
+    __table_args__ = (UniqueConstraint("learner_id", "task_id", "example_id", name="uq_lab_label_example"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    task_id: Mapped[str] = mapped_column(String(24))
+    example_id: Mapped[str] = mapped_column(String(8))
+    label: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

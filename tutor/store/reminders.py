@@ -129,13 +129,13 @@ class ReminderStore:
         return claimed
 
     def stale_claims(self, older_than: datetime) -> list[StaleClaim]:
-        """Claims never sent and transient failures whose lease expired, of learners still reachable."""
+        """Claims never sent, sends cut short and transient failures past their lease, of learners still reachable."""
         with transaction(self._sessions) as s:
             rows = s.execute(
                 select(ReminderSend, Learner)
                 .join(Learner, Learner.id == ReminderSend.learner_id)
                 .where(
-                    ReminderSend.status.in_(("claimed", "failed")),
+                    ReminderSend.status.in_(("claimed", "sending", "failed")),
                     ReminderSend.claimed_at < older_than,
                     Learner.unreachable.is_(False),
                 )
@@ -161,6 +161,8 @@ class ReminderStore:
         values: dict[str, Any] = {"status": new}
         if new == "sent":
             values["sent_at"] = now
+        if new == "sending":  # the lease of an uncertain send counts from the send, not from the claim
+            values["claimed_at"] = now
         stmt = (
             update(ReminderSend)
             .where(ReminderSend.id.in_(send_ids), ReminderSend.status == old, ReminderSend.claimed_by == claimed_by)

@@ -1,0 +1,1 @@
+"""The tutors' dashboard: a Starlette app with server-rendered pages (flag queue, flags, learners, analytics)."""

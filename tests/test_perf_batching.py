@@ -1,0 +1,93 @@
+"""The query batcher: each caller gets its own vector, errors reach the caller whose text failed, no deadlock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from tests.fakes import FakeEmbedder
+from tutor.retrieval.embedders import QueryBatcher
+
+
+class BatchingFake(FakeEmbedder):
+    """The fake embedder with a batch call that takes a while, so that callers pile up; "boom" fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batch_sizes: list[int] = []
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            self.batch_sizes.append(len(texts))
+        threading.Event().wait(0.02)
+        if "boom" in texts:
+            raise RuntimeError("the encoder refused a batch")
+        return np.stack([self._vec(t) for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        if text == "boom":
+            raise ValueError("boom")
+        return super().embed_query(text)
+
+
+def test_each_caller_gets_its_own_vector_and_callers_share_batches() -> None:
+    inner = BatchingFake()
+    batcher = QueryBatcher(inner, window_s=0.005)
+    texts = [f"question number {n} about risk level {n % 7}" for n in range(120)]
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        vectors = list(pool.map(batcher.embed_query, texts))
+    for text, vector in zip(texts, vectors, strict=True):
+        assert np.array_equal(vector, FakeEmbedder()._vec(text))
+    assert sum(inner.batch_sizes) == 120
+    assert max(inner.batch_sizes) > 1  # concurrent callers were embedded together
+    assert len(inner.batch_sizes) < 120
+
+
+def test_an_error_reaches_only_the_caller_whose_text_failed() -> None:
+    batcher = QueryBatcher(BatchingFake(), window_s=0.02)
+    texts = ["first question", "boom", "third question", "fourth question"]
+    results: dict[str, object] = {}
+
+    def ask(text: str) -> None:
+        try:
+            results[text] = batcher.embed_query(text)
+        except ValueError as exc:
+            results[text] = exc
+
+    threads = [threading.Thread(target=ask, args=(t,)) for t in texts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert isinstance(results["boom"], ValueError)
+    for text in ("first question", "third question", "fourth question"):
+        assert np.array_equal(results[text], FakeEmbedder()._vec(text))  # type: ignore[arg-type]
+
+
+def test_a_lone_caller_and_an_embedder_without_batches() -> None:
+    inner = FakeEmbedder()
+    batcher = QueryBatcher(inner, window_s=0.0)
+    assert np.array_equal(batcher.embed_query("what is a model"), inner._vec("what is a model"))
+    with pytest.raises(AttributeError):
+        batcher.embed_query(None)  # type: ignore[arg-type]
+    assert np.array_equal(batcher.embed_query("still working"), inner._vec("still working"))  # the worker survived
+
+
+def test_no_deadlock_under_many_threads_and_rounds() -> None:
+    batcher = QueryBatcher(BatchingFake(), window_s=0.001, max_batch=8)
+    done = threading.Event()
+
+    def rounds() -> None:
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            for r in range(5):
+                list(pool.map(batcher.embed_query, [f"round {r} learner {n}" for n in range(50)]))
+        done.set()
+
+    threading.Thread(target=rounds, daemon=True).start()
+    assert done.wait(30), "the batcher stopped answering"
+    assert max(batcher.batches) <= 8

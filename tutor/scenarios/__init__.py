@@ -1,0 +1,1 @@
+"""Branching bias-awareness scenarios: their format, their checks, the runs learners play."""
