@@ -240,6 +240,8 @@ def serve() -> None:
     """Serve learners on every configured platform (TUTOR_TELEGRAM_TOKEN, TUTOR_DISCORD_TOKEN), with the reminders."""
     import asyncio
 
+    import pydantic
+
     from entrypoints.serve import NotConfigured, configured_services, dashboard_services
     from entrypoints.serve import serve as run_services
 
@@ -253,6 +255,11 @@ def serve() -> None:
         services = configured_services(a)
     except NotConfigured as exc:
         console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    except pydantic.ValidationError as exc:  # a setting out of its bounds, e.g. TUTOR_CALLBACK_SECRET shorter than 16
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "settings"
+            console.print(f"[red]{escape(where)}[/red]: {escape(error['msg'])}", highlight=False)
         raise typer.Exit(2) from None
     asyncio.run(run_services(a, services, extras=dashboard_services(a)))
 

@@ -58,3 +58,18 @@ def test_a_wrong_database_url_is_one_sentence(tmp_path: Path) -> None:
     assert done.returncode == 2, out
     assert "Cannot open the database" in out and "Traceback" not in out and "pw" not in out
     assert len(out.strip().splitlines()) <= 4
+
+
+def test_a_short_callback_secret_is_refused_at_start(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "TUTOR_DATA_DIR": str(tmp_path),
+        "TUTOR_TELEGRAM_TOKEN": "123:abc",
+        "TUTOR_CALLBACK_SECRET": "short",
+    }
+    env.pop("TUTOR_DATABASE_URL", None)
+    command = [sys.executable, "-c", "from entrypoints.cli import app; app(['serve'])"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    out = done.stdout + done.stderr
+    assert done.returncode == 2, out
+    assert "TUTOR_CALLBACK_SECRET" in out and "16" in out and "Traceback" not in out

@@ -4,6 +4,7 @@ while other learners go on in parallel."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from pathlib import Path
@@ -20,24 +21,24 @@ from tutor.store.unit_of_work import SqlUnitOfWork
 
 async def test_a_learners_messages_keep_their_order_and_others_are_not_held(app: App) -> None:
     answer = app.assistant.answerer.answer
-    slow_first = asyncio.Event()
+    bob_done, slow_first = asyncio.Event(), asyncio.Event()
 
     async def slow(question: str, *args: object, **kwargs: object) -> object:
-        if question.startswith("un"):
-            await asyncio.sleep(0.3)  # the first question is slow to answer
+        if question.startswith("un"):  # alice's first question is answered only once bob has his answer
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(bob_done.wait(), 10)
             slow_first.set()
         return await answer(question, *args, **kwargs)  # type: ignore[arg-type]
 
     app.assistant.answerer.answer = slow  # type: ignore[method-assign]
     sent = ["un biais ?", "deux biais ?", "trois biais ?"]
-    alice = [
-        app.assistant.handle(Incoming("test", "alice", "c", text=text, locale="fr")) for text in sent
-    ]
-    bob = app.assistant.handle(Incoming("test", "bob", "c", text="quatre biais ?", locale="fr"))
-    tasks = [asyncio.create_task(c) for c in alice]
-    await asyncio.sleep(0.01)
-    await bob
-    assert not slow_first.is_set()  # bob was answered while alice's first question was still being answered
+    tasks = []
+    for text in sent:
+        tasks.append(asyncio.create_task(app.assistant.handle(Incoming("test", "alice", "c", text=text, locale="fr"))))
+        await asyncio.sleep(0.05)  # they arrive in this order
+    await app.assistant.handle(Incoming("test", "bob", "c", text="quatre biais ?", locale="fr"))
+    assert not slow_first.is_set()  # bob was not held behind alice's slow first question
+    bob_done.set()
     await asyncio.gather(*tasks)
     learner = app.learners.find("test", "alice")
     assert learner is not None

@@ -43,9 +43,10 @@ def test_each_caller_gets_its_own_vector_and_callers_share_batches() -> None:
         vectors = list(pool.map(batcher.embed_query, texts))
     for text, vector in zip(texts, vectors, strict=True):
         assert np.array_equal(vector, FakeEmbedder()._vec(text))
-    assert sum(inner.batch_sizes) == 120
-    assert max(inner.batch_sizes) > 1  # concurrent callers were embedded together
-    assert len(inner.batch_sizes) < 120
+    assert sum(batcher.batches) == 120  # every text embedded once (a batch of one goes through embed_query)
+    assert sum(inner.batch_sizes) + len(inner.queries) == 120
+    assert max(batcher.batches) > 1  # concurrent callers were embedded together
+    assert len(batcher.batches) < 120
 
 
 def test_an_error_reaches_only_the_caller_whose_text_failed() -> None:

@@ -22,6 +22,7 @@ class TelegramSettings(BaseSettings):
     quiz_mode: Literal["buttons", "poll"] = Field(default="buttons", description="How quizzes are shown.")
     callback_secret: str | None = Field(
         default=None,
+        min_length=16,  # a short key can be guessed, and with it any button forged
         validation_alias=AliasChoices("TUTOR_CALLBACK_SECRET", "callback_secret"),
         description="Key that signs button data; derived from the bot token when unset.",
     )
