@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +17,6 @@ from tutor.answering.glossary import Glossary
 from tutor.answering.thresholds import thresholds_for
 from tutor.clock import SystemClock
 from tutor.conversation import Assistant, Defaults
-from tutor.ingest.pipeline import Ingestor
 from tutor.lab.tasks import LabTasks
 from tutor.modes.lab import LabMode
 from tutor.modes.scenario import ScenarioMode
@@ -51,6 +52,9 @@ from tutor.store.scenarios import ScenarioStore
 from tutor.store.schema import at_head
 from tutor.store.unit_of_work import SqlUnitOfWork
 
+if TYPE_CHECKING:
+    from tutor.ingest.pipeline import Ingestor
+
 
 @dataclass
 class App:
@@ -63,11 +67,19 @@ class App:
     index: VectorIndex
     retriever: HybridRetriever
     assistant: Assistant
-    ingestor: Ingestor
+    sentences: VectorIndex
     questions: QuestionKeys
     learners: LearnerStore
     quiz_store: QuizStore
     review: Review
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        """The course ingestor, built on first use: a chat or a bot that never ingests does not import it."""
+        from tutor.ingest.pipeline import Ingestor
+
+        course = CourseRepository(self.sessions)
+        return Ingestor(course, self.embedder, self.index, sentences=self.sentences)
 
     def sync_quizzes(self, items: list[Item], banks: bool = True) -> tuple[int, int]:
         """Quiz items into the store, their questions into the search index, then the query adapter refitted on them
@@ -165,7 +177,6 @@ def build(
         ),
         review=review_hooks(sessions, learners, quiz_store),
     )
-    ingestor = Ingestor(course, embedder, index, sentences=sentences)
     return App(
         settings,
         engine,
@@ -174,7 +185,7 @@ def build(
         index,
         retriever,
         assistant,
-        ingestor,
+        sentences,
         questions,
         learners,
         quiz_store,

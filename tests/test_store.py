@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from tests.fakes import FakeEmbedder
 from tutor.domain import Citation
@@ -39,6 +39,30 @@ def test_migrations_create_tables_and_are_idempotent(engine: Engine) -> None:
     migrate(engine)
     tables = set(inspect(engine).get_table_names())
     assert {"learners", "conversation_log", "documents", "chunks", "unanswered_questions"} <= tables
+
+
+def test_the_cheap_head_check_agrees_with_alembic(engine: Engine) -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from tutor.store.db import MIGRATIONS
+    from tutor.store.schema import at_head, heads
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert heads() == frozenset(ScriptDirectory.from_config(cfg).get_heads())
+    assert at_head(engine)  # the fixture migrated it
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    assert not at_head(engine)
+
+
+def test_an_empty_database_is_not_at_head(tmp_path: Path) -> None:
+    from tutor.store.schema import at_head
+
+    empty = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert not at_head(empty)
+    empty.dispose()
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:

@@ -62,6 +62,9 @@ _ACT_STOP = _words("the le la les l du de des d of a an un une this that s en in
 _UNIT = re.compile(r"^\d+(?:h\d*|min|mn|s|k|m|ms|er|re|e|eme|st|nd|rd|th|x|%|go|gb|mo|mb|ko|kb|ans?)$")
 _VERSION = re.compile(r"\b[^\W\d_]+-\d+(?:\.\d+)?[^\W\d_]*\b")  # "GPT-4", "gpt-4o", "Llama-3.1"
 _MIXED = re.compile(r"^(?=.*[a-z])(?=.*\d)[a-z0-9]+$")
+_PLACES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _place in PLACES:  # looked up by first word: a text's places are found in one pass over its words
+    _PLACES_BY_FIRST.setdefault(_place[0], []).append(_place)
 
 
 @dataclass(frozen=True)
@@ -164,9 +167,10 @@ def _acts(folded: list[str]) -> list[tuple[int, int]]:
 def _places_at(words: list[str]) -> list[tuple[int, int]]:
     """Where the places of ``PLACES`` are in the words: (first, last) token positions."""
     out = []
-    for place in PLACES:
-        n = len(place)
-        out += [(i, i + n - 1) for i in range(len(words) - n + 1) if tuple(words[i : i + n]) == place]
+    for i, word in enumerate(words):
+        for place in _PLACES_BY_FIRST.get(word, ()):
+            if tuple(words[i : i + len(place)]) == place:
+                out.append((i, i + len(place) - 1))
     return out
 
 

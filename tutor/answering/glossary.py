@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from tutor import yamlfile
 
 LANGS = ("fr", "en")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -49,6 +49,8 @@ _FILLERS = _words(
 
 def fold(text: str) -> str:
     """Lower case, no accents, curly apostrophes straightened: the form every comparison here uses."""
+    if text.isascii():  # most words: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text.lower().replace("’", "'"))
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
@@ -137,7 +139,7 @@ class Glossary:
         """Every ``*.yaml`` file of the glossary folder (none: an empty glossary)."""
         entries = []
         for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            for item in yamlfile.safe_load(path.read_text(encoding="utf-8")) or []:
                 entries.append(
                     Entry(
                         dict(item["term"]),

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from tutor import yamlfile
 from tutor.content.freshness import freshness_warnings
 from tutor.content.schema import RECAP_SECTION, ModuleMeta, QuizBank, QuizItem
 from tutor.ingest.chunking import split_heading
@@ -49,7 +50,7 @@ def _read_module(path: Path, report: ContentReport) -> Module | None:
         report.errors.append(f"{path}: no front matter")
         return None
     try:
-        meta = ModuleMeta.model_validate(yaml.safe_load(parts[1]))
+        meta = ModuleMeta.model_validate(yamlfile.safe_load(parts[1]))
     except (ValidationError, yaml.YAMLError) as exc:
         report.errors.append(f"{path}: front matter: {str(exc).splitlines()[0]} {str(exc).splitlines()[1:3]}")
         return None
@@ -113,7 +114,7 @@ def check_quizzes(root: Path, modules: dict[str, dict[str, Module]], report: Con
     seen: set[str] = set()
     for path in sorted((root / "quizzes").glob("*.yaml")):
         try:
-            bank = QuizBank.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            bank = QuizBank.model_validate(yamlfile.safe_load(path.read_text(encoding="utf-8")))
         except (ValidationError, yaml.YAMLError) as exc:
             report.errors.append(f"{path}: {str(exc).splitlines()[0]} {str(exc).splitlines()[1:3]}")
             continue
@@ -135,7 +136,7 @@ def check_quizzes(root: Path, modules: dict[str, dict[str, Module]], report: Con
 def check_glossary(root: Path, modules: dict[str, dict[str, Module]], report: ContentReport) -> None:
     """Each term has both languages, a definition in both, and names an existing module."""
     for path in sorted((root / "glossary").glob("*.yaml")):
-        for n, entry in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or [], start=1):
+        for n, entry in enumerate(yamlfile.safe_load(path.read_text(encoding="utf-8")) or [], start=1):
             ok = isinstance(entry, dict) and all(
                 isinstance(entry.get(k), dict) and entry[k].get("fr") and entry[k].get("en")
                 for k in ("term", "definition")

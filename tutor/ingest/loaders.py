@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from tutor import yamlfile
 from tutor.ingest.unicode_text import clean_text
 
 SUPPORTED = {".md", ".markdown", ".txt", ".pdf", ".docx", ".pptx", ".html", ".htm"}
@@ -61,7 +60,7 @@ def _markdown(path: Path) -> LoadedDocument:
         parts = text.split("---", 2)
         if len(parts) < 3:
             raise UnreadableFile("front matter is not closed by '---'")
-        meta = yaml.safe_load(parts[1]) or {}
+        meta = yamlfile.safe_load(parts[1]) or {}
         if not isinstance(meta, dict):
             raise UnreadableFile("front matter is not a mapping")
         return LoadedDocument(parts[2], meta)

@@ -9,6 +9,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from tutor import yamlfile
+
 LANGS = ("fr", "en")
 TASK_ID = r"^[a-z][a-z0-9-]{2,19}$"  # short: it travels in every button of the task, with the example id
 Split = Literal["train", "test", "pool"]  # pool: unlabelled, for the learner to label
@@ -123,7 +125,7 @@ class LabTask(BaseModel):
 def read_task(path: Path) -> LabTask:
     """One task file; raises ValueError with the reason when it does not load."""
     try:
-        return LabTask.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return LabTask.model_validate(yamlfile.safe_load(path.read_text(encoding="utf-8")))
     except (ValidationError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: {str(exc).splitlines()[0]} {str(exc).splitlines()[1:3]}") from exc
 

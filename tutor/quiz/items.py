@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from tutor import yamlfile
 from tutor.content.schema import QuizBank
 
 
@@ -77,7 +76,7 @@ def load_banks(folder: Path) -> list[Item]:
     """Every item of every bank in the folder (banks are validated by the content schema)."""
     items = []
     for path in sorted(folder.glob("*.yaml")):
-        bank = QuizBank.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        bank = QuizBank.model_validate(yamlfile.safe_load(path.read_text(encoding="utf-8")))
         for it in bank.items:
             texts = {
                 lang: ItemText(

