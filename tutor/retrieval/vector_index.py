@@ -109,6 +109,11 @@ class ChromaIndex:
         rows = zip(res["ids"], res["embeddings"], res["metadatas"], strict=True)
         return [(i, np.asarray(e, dtype=np.float32), dict(m or {})) for i, e, m in rows]
 
+    def documents(self) -> list[tuple[str, np.ndarray]]:
+        """Every stored text with its vector (what ``tutor vectors`` ships)."""
+        res = self._col().get(include=["embeddings", "documents"])
+        return [(d, np.asarray(e, dtype=np.float32)) for d, e in zip(res["documents"], res["embeddings"], strict=True)]
+
     def ids(self) -> set[str]:
         """Every id stored."""
         return set(self._col().get(include=[])["ids"])
