@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.fakes import FakeEmbedder
+from entrypoints.bootstrap import build
+from tests.conftest import FIXTURE_COURSE, make_settings
+from tests.fakes import FakeEmbedder, FixedClock, InMemoryVectorIndex
+from tutor.domain import Incoming, Reply
 from tutor.retrieval.embedders import QueryBatcher
 
 
@@ -92,3 +97,34 @@ def test_no_deadlock_under_many_threads_and_rounds() -> None:
     threading.Thread(target=rounds, daemon=True).start()
     assert done.wait(30), "the batcher stopped answering"
     assert max(batcher.batches) <= 8
+
+
+def test_learners_asking_at_once_share_an_encoder_call_however_few_worker_threads(tmp_path: Path) -> None:
+    """A question's embedding is awaited, not run in a worker thread: with 2 threads for 12 learners, the 12 queries
+    still reach the encoder together (before, at most 2 could, one per thread)."""
+    inner = BatchingFake()
+    batcher = QueryBatcher(inner, window_s=0.05)
+    indexes: dict[str, InMemoryVectorIndex] = {}
+    a = build(
+        make_settings(tmp_path),
+        embedder=batcher,
+        clock=FixedClock(),
+        index_factory=lambda kind: indexes.setdefault(kind, InMemoryVectorIndex()),
+    )
+    try:
+        assert not a.ingestor.ingest(FIXTURE_COURSE, a.assistant.clock.now()).errors
+        batcher.batches.clear()
+
+        async def everyone() -> list[list[Reply]]:
+            asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=2))
+            asks = [
+                a.assistant.handle(Incoming("test", f"learner-{n}", "c", text="C'est quoi l'apprentissage supervisé ?"))
+                for n in range(12)
+            ]
+            return await asyncio.gather(*asks)
+
+        replies = asyncio.run(everyone())
+    finally:
+        a.engine.dispose()
+    assert all(r and r[0].kind != "error" and r[0].citations for r in replies)
+    assert max(batcher.batches) > 2

