@@ -129,3 +129,41 @@ async def test_the_question_is_embedded_once_per_answer(app: App) -> None:
     [reply] = await Harness(app).say(question)
     assert reply.kind == "answer" and reply.citations
     assert app.embedder.queries == [question]
+
+
+def _brute_force(app: App, vector: object, where: dict[str, object]) -> dict[tuple[str, str], float]:
+    """What Chroma's exact nearest-neighbour search would give: every key passing the filter, best per section."""
+    from tests.fakes import matches
+    from tutor.retrieval.question_keys import NEAREST
+
+    rows = [(v, m) for _, v, m in app.questions.index.everything() if matches(m, where)]
+    scored = sorted(((float(v @ vector), m) for v, m in rows), key=lambda sm: -sm[0])[:NEAREST]
+    best: dict[tuple[str, str], float] = {}
+    for score, m in scored:
+        section = (str(m["module"]), str(m["section"]))
+        best[section] = max(best.get(section, -1.0), score)
+    return best
+
+
+def test_quiz_keys_are_searched_in_memory_with_the_learners_filters(app: App) -> None:
+    vector = app.embedder.embed_query("Quel type d'apprentissage utilise des exemples étiquetés ?")
+    for filters in (Filters("fr"), Filters("en"), Filters("fr", "insa", (1,)), Filters("fr", None, (2, 3))):
+        found = app.questions.best_by_section(vector, filters.lang, filters.cohort, filters.levels)
+        expected = _brute_force(app, vector, filters.where())
+        assert found.keys() == expected.keys()
+        assert all(abs(found[s] - expected[s]) < 1e-5 for s in found)
+    assert app.questions.best_by_section(vector, "fr", None, (2, 3)) == {}  # the fixture's items are level 1
+
+
+def test_quiz_keys_in_memory_follow_a_sync_here_or_a_new_catalog_version(app: App) -> None:
+    items = load_banks(FIXTURE_QUIZZES)
+    item = items[0]
+    vector = app.embedder.embed_query(item.texts["fr"].question)
+    keys = app.questions
+    assert (item.module_id, item.section_id) in keys.best_by_section(vector, "fr", version="v1")
+    moved = replace(item, section_id="moved-elsewhere")
+    keys.sync([moved, *items[1:]])  # a sync in this process: the next search sees it
+    assert (item.module_id, "moved-elsewhere") in keys.best_by_section(vector, "fr", version="v1")
+    keys.index.delete([i for i in keys.index.ids() if i.startswith(f"{item.id}:")])  # as another process would
+    assert (item.module_id, "moved-elsewhere") in keys.best_by_section(vector, "fr", version="v1")  # same version
+    assert (item.module_id, "moved-elsewhere") not in keys.best_by_section(vector, "fr", version="v2")

@@ -46,6 +46,11 @@ class Catalog:
     _fingerprint: tuple[object, ...] | None = None
     _checked_at: float = 0.0
 
+    @property
+    def version(self) -> object:
+        """Changes whenever the passages or the quiz items loaded change (the registry's fingerprint)."""
+        return self._fingerprint
+
     def refresh(self, force: bool = False) -> None:
         """Reload passages if the registry changed since the last load (checked at most every few seconds)."""
         now = time.monotonic()

@@ -3,6 +3,7 @@ scores."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from tutor.retrieval.query_adapter import adapt
 from tutor.retrieval.question_keys import QuestionKeys
 
 Mode = Literal["hybrid", "dense", "bm25"]
+MAX_KEPT_VECTORS = 50_000  # 75 MB at 384 dimensions: past this (a very large deployment), the cache starts over
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ class HybridRetriever:
         self.questions = questions
         self.question_weight = question_weight
         self.expand = expand  # the glossary's other names for the terms of a query, for BM25 (issue 13)
+        self._vectors: dict[str, np.ndarray] = {}  # passage vectors already read, for the catalog version below
+        self._vectors_version: object = None
+        self._vectors_lock = threading.Lock()
 
     def search(
         self,
@@ -155,22 +160,37 @@ class HybridRetriever:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Cosines of every candidate with the query, plain and through the adapter."""
         if self.catalog.adapter is None:  # the vector query already gave the plain cosines of its hits
-            missing = self.index.vectors([i for i in ids if i not in near])
+            missing = self._stored_vectors([i for i in ids if i not in near])
             plain = near | {i: float(v @ qv) for i, v in missing.items()}
             d = np.array([plain.get(i, 0.0) for i in ids], dtype=np.float32)
             return d, d
-        stored = self.index.vectors(ids)
+        stored = self._stored_vectors(ids)
         m = np.zeros((len(ids), len(qv)), dtype=np.float32)  # a chunk the index lacks scores 0, as before
         for j, i in enumerate(ids):
             if i in stored:
                 m[j] = stored[i]
         return m @ qv, m @ av
 
+    def _stored_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The passages' vectors, read from the index once per catalog version (not once per question)."""
+        with self._vectors_lock:
+            if self._vectors_version != self.catalog.version or len(self._vectors) > MAX_KEPT_VECTORS:
+                self._vectors, self._vectors_version = {}, self.catalog.version
+            missing = [i for i in ids if i not in self._vectors]
+        if missing:
+            read = self.index.vectors(missing)
+            with self._vectors_lock:
+                self._vectors.update(read)
+        kept = self._vectors
+        return {i: kept[i] for i in ids if i in kept}
+
     def _question_scores(self, qv: np.ndarray | None, filters: Filters, ids: list[str], d: np.ndarray) -> np.ndarray:
         """Each chunk's section scored by its nearest quiz question; a section without one keeps its dense score."""
         if qv is None or self.questions is None:
             return d
-        best = self.questions.best_by_section(qv, filters.where())
+        best = self.questions.best_by_section(
+            qv, filters.lang, filters.cohort, filters.levels, version=self.catalog.version
+        )
         passages = [self.catalog.entries[i].passage for i in ids]
         sections = [(p.module_id, p.section_id) for p in passages]
         return np.array([best.get(s, float(d[j])) for j, s in enumerate(sections)], dtype=np.float32)
