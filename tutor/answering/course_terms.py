@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from tutor.answering.coverage import Coverage, Mention, Vocabulary
@@ -33,9 +34,14 @@ class CourseTerms:
         self.glossary = glossary
         self._coverage: Coverage | None = None
         self._built_for: dict[str, PassageEntry] | None = None
+        self._lock = threading.Lock()  # built once per catalog load, even when several answers need it at once
 
     def coverage(self) -> Coverage:
         """What the course covers, from its current passages and the glossary."""
+        with self._lock:
+            return self._build()
+
+    def _build(self) -> Coverage:
         entries = self.catalog.entries
         if self._coverage is None or self._built_for is not entries:
             texts = [f"{e.passage.module_title}\n{e.passage.section_title}\n{e.passage.text}" for e in entries.values()]

@@ -62,6 +62,7 @@ _ACT_STOP = _words("the le la les l du de des d of a an un une this that s en in
 _UNIT = re.compile(r"^\d+(?:h\d*|min|mn|s|k|m|ms|er|re|e|eme|st|nd|rd|th|x|%|go|gb|mo|mb|ko|kb|ans?)$")
 _VERSION = re.compile(r"\b[^\W\d_]+-\d+(?:\.\d+)?[^\W\d_]*\b")  # "GPT-4", "gpt-4o", "Llama-3.1"
 _MIXED = re.compile(r"^(?=.*[a-z])(?=.*\d)[a-z0-9]+$")
+_STARTS = re.compile(r"[.!?:\n«\"“(]")  # what may stand before a word that starts a sentence, a line or an item
 _PLACES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _place in PLACES:  # looked up by first word: a text's places are found in one pass over its words
     _PLACES_BY_FIRST.setdefault(_place[0], []).append(_place)
@@ -134,9 +135,10 @@ def _names_in(text: str) -> list[str]:
     the acronyms (folded)."""
     out, end = [], 0
     for m in _RAW_TOKEN.finditer(text):
-        word, gap = m.group(), text[end : m.start()]
-        starts = end == 0 or bool(re.search(r"[.!?:\n«\"“(]", gap))
-        if (len(word) > 1 and word.isupper()) or (word[:1].isupper() and not starts):
+        word = m.group()
+        if (len(word) > 1 and word.isupper()) or (
+            word[:1].isupper() and end != 0 and not _STARTS.search(text, end, m.start())
+        ):
             out.append(fold(word))
         end = m.end()
     return out
