@@ -7,6 +7,7 @@ quiz question than to the course's prose; the passage itself is unchanged.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,10 +42,22 @@ class Catalog:
     embedder: str = ""
     use_adapter: bool = True
     entries: dict[str, PassageEntry] = field(default_factory=dict)
-    lexical: dict[str, LexicalIndex] = field(default_factory=dict)
     adapter: np.ndarray | None = None
     _fingerprint: tuple[object, ...] | None = None
     _checked_at: float = 0.0
+    _documents: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # per language: ids, texts
+    _lexical: dict[str, LexicalIndex] = field(default_factory=dict)
+    _lexical_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def lexical(self) -> dict[str, LexicalIndex]:
+        """One BM25 index per language, built on first use after a load (an ingest that only checks what changed
+        never builds them)."""
+        with self._lexical_lock:
+            if self._documents:
+                documents, self._documents = self._documents, {}
+                self._lexical = {lang: LexicalIndex.build(lang, ids, texts) for lang, (ids, texts) in documents.items()}
+            return self._lexical
 
     @property
     def version(self) -> object:
@@ -70,14 +83,15 @@ class Catalog:
         by_lang: dict[str, list[Passage]] = {}
         for e in entries.values():
             by_lang.setdefault(e.passage.lang, []).append(e.passage)
-        self.lexical = {
-            lang: LexicalIndex.build(
-                lang,
+        documents = {
+            lang: (
                 [p.chunk_id for p in ps],
                 [f"{index_text(p)}\n{quiz_keys.get((p.module_id, p.section_id, lang), '')}" for p in ps],
             )
             for lang, ps in by_lang.items()
         }
+        with self._lexical_lock:
+            self._documents, self._lexical = documents, {}
         self.entries = entries
 
 
