@@ -114,7 +114,7 @@ class ShippedVectors:
 
     def _read(self) -> dict[bytes, np.ndarray]:
         try:
-            with np.load(self.path, allow_pickle=False) as data:
+            with self.path.open("rb") as file, np.load(file, allow_pickle=False) as data:  # closed even when invalid
                 keys, vectors = data["keys"], data["vectors"].astype(np.float32)
                 probe, probe_vector = str(data["probe"]), data["probe_vector"].astype(np.float32)
         except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile) as exc:
