@@ -7,6 +7,8 @@ error. The course is the test fixture, embedded by the fake embedder (what is so
 the encoder: bench_latency.py measures that).
 
 Usage: python evals/soak.py [--learners 1000] [--seconds 300] [--concurrency 32] [--json FILE]
+(--seconds: how long the run is spread over; the learners' pauses are drawn so that the waves of ``concurrency``
+learners fill it.)
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from tutor.store.models import Learner, LogEntry, ReviewLog, ScenarioChoice  # n
 
 FIXTURES = ROOT / "tests" / "fixtures"
 QUESTIONS = ["Qu'est-ce que le biais d'automatisation ?", "C'est quoi l'apprentissage supervisé ?"]
+MESSAGES = 8  # what each learner sends
 
 
 async def _learner(app: Any, n: int, pace_s: float, latencies: list[float], errors: list[str]) -> None:
@@ -66,6 +69,24 @@ async def _learner(app: Any, n: int, pace_s: float, latencies: list[float], erro
     await send("/progress")
 
 
+def _learners_off(session: Any, learners: int) -> dict[str, int]:
+    """How many learners hold other than exactly their rows (2 turns per question, one review, one choice): a lost
+    row and a doubled one elsewhere would cancel out in the totals, not here."""
+    per_learner = {"turns": 2 * len(QUESTIONS), "reviews": 1, "choices": 1}
+    ids = session.scalars(select(Learner.id)).all()
+    off: dict[str, int] = {}
+    for name, column, expected in (
+        ("turns", LogEntry.learner_id, per_learner["turns"]),
+        ("reviews", ReviewLog.learner_id, per_learner["reviews"]),
+        ("choices", ScenarioChoice.learner_id, per_learner["choices"]),
+    ):
+        counts = dict(session.execute(select(column, func.count()).group_by(column)).all())
+        bad = sum(counts.get(i, 0) != expected for i in ids) + max(0, learners - len(ids))
+        if bad:
+            off[name] = bad
+    return off
+
+
 async def soak(learners: int, seconds: float, concurrency: int) -> dict[str, Any]:
     url = _postgres_url()
     if url is None:
@@ -82,6 +103,7 @@ async def soak(learners: int, seconds: float, concurrency: int) -> dict[str, Any
         cross_lingual_min_confidence=0.15,
         messages_per_minute=0,
     )
+
     def index_factory(kind: str) -> InMemoryVectorIndex:
         return indexes.setdefault(kind, InMemoryVectorIndex())
 
@@ -92,11 +114,12 @@ async def soak(learners: int, seconds: float, concurrency: int) -> dict[str, Any
         latencies: list[float] = []
         errors: list[str] = []
         gate = asyncio.Semaphore(concurrency)
-        pace = seconds / 8  # eight messages each, spread over the run
+        waves = -(-learners // concurrency)  # learners run `concurrency` at a time
+        pace = 2 * seconds / (waves * MESSAGES)  # the longest pause before a message: the waves fill the run
 
         async def one(n: int) -> None:
             async with gate:
-                await _learner(app, n, pace / max(1, learners // concurrency), latencies, errors)
+                await _learner(app, n, pace, latencies, errors)
 
         started = time.perf_counter()
         await asyncio.gather(*(one(n) for n in range(learners)))
@@ -111,6 +134,7 @@ async def soak(learners: int, seconds: float, concurrency: int) -> dict[str, Any
                     ("choices", ScenarioChoice.id),
                 )
             }
+            wrong = _learners_off(s, learners)
         expected = {"learners": learners, "turns": 4 * learners, "reviews": learners, "choices": learners}
         latencies.sort()
         return {
@@ -123,6 +147,7 @@ async def soak(learners: int, seconds: float, concurrency: int) -> dict[str, Any
             "stored": stored,
             "expected": expected,
             "lost_or_doubled": {k: stored[k] - v for k, v in expected.items() if stored[k] != v},
+            "learners_with_lost_or_doubled_rows": wrong,
         }
     finally:
         app.engine.dispose()
@@ -140,7 +165,8 @@ def main() -> None:
     print(json.dumps(report, indent=2))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
-    raise SystemExit(0 if report["errors"] == 0 and not report["lost_or_doubled"] else 1)
+    ok = report["errors"] == 0 and not report["lost_or_doubled"] and not report["learners_with_lost_or_doubled_rows"]
+    raise SystemExit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -51,8 +51,24 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
+        _close_connections_to(port)
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _close_connections_to(port: int) -> None:
+    """chromadb keeps one HTTP client per server for the whole process and never closes its connection pool, not even
+    in ``Client.close()``: close the pool that reaches the test's server, and forget that server's client."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = SharedSystemClient._identifier_to_system
+    for key, system in list(systems.items()):
+        if system.settings.chroma_server_http_port == port:
+            for component in system.components():
+                session = getattr(component, "_session", None)
+                if session is not None:
+                    session.close()
+            del systems[key]
 
 
 def test_index_round_trip_on_server(chroma_url: str) -> None:

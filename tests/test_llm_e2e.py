@@ -81,6 +81,9 @@ async def tutor_with_llm(tmp_path: Path, script: list[Step]) -> AsyncIterator[tu
         try:
             yield Harness(app), app, server
         finally:
+            model = app.assistant.answerer.chat_model
+            if isinstance(model, TimeLimitedChatModel):
+                await model.aclose()  # its pooled connection to this test's server
             app.engine.dispose()
 
 

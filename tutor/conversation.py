@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from tutor.account import Account
 from tutor.answering.answerer import Answer, Answerer
+from tutor.answering.withheld import Withheld
 from tutor.buttons import (
     Cancel,
     ConfirmDelete,
@@ -71,6 +72,7 @@ class Route:
     payload: Payload | None = None
     question: str | None = None
     filters: Filters | None = None
+    withheld: Withheld | None = None  # what the answer must not name: the open quiz question's answer
 
 
 class Assistant:
@@ -167,7 +169,9 @@ class Assistant:
             answer = None
             if route.question is not None and route.filters is not None:
                 query_lang = detect_language(route.question)
-                answer = await self.answerer.answer(route.question, route.filters, query_lang=query_lang)
+                answer = await self.answerer.answer(
+                    route.question, route.filters, query_lang=query_lang, withheld=route.withheld
+                )
             replies, lang = await asyncio.to_thread(self._apply, incoming, route, answer)
             return in_group(replies, lang) if incoming.group else replies
         except IndexUnavailable as exc:
@@ -223,7 +227,8 @@ class Assistant:
         if len(text) == 1 and (chosen_letter(text) is not None or text in "12345"):
             return Route("replies", (Reply(t("quiz_no_open", lang), kind="error"),))
         filters = _filters(learner) if learner else Filters(lang=lang)
-        return Route("question", question=text, filters=filters)
+        item = self.quiz.open_item(learner) if learner is not None and state.mode == QUIZ else None
+        return Route("question", question=text, filters=filters, withheld=Withheld.of(item) if item else None)
 
     def _apply(self, incoming: Incoming, route: Route, answer: Answer | None) -> tuple[list[Reply], str]:
         """The unit of work of one message: the learner seen, the routed action, the mode kept."""
@@ -295,6 +300,8 @@ class Assistant:
         return self.modes[turn.state.mode].on_button(turn, payload)
 
     def _answered(self, turn: Turn, question: str, answer: Answer) -> list[Reply]:
+        if answer.withheld:
+            return [Reply(t("quiz_answer_first", turn.lang))]
         replies = [self.ask.answered(turn, question, answer)]
         if turn.state.mode == QUIZ and not turn.group and self.quiz_mode.question_still_open(turn.learner):
             replies.append(Reply(t("quiz_still_open", turn.lang)))

@@ -13,6 +13,7 @@ from tutor.answering.course_terms import NEARBY, Cited, CourseTerms
 from tutor.answering.extractive import extract
 from tutor.answering.generative import generate
 from tutor.answering.quoting import quotation
+from tutor.answering.withheld import Withheld
 from tutor.domain import Citation, Passage
 from tutor.language import LANGUAGES
 from tutor.messages import t
@@ -32,6 +33,7 @@ class Answer:
     abstained: bool
     confidence: float
     lang: str = ""  # the language it is written in ("": the learner's)
+    withheld: bool = False  # not given: it would name the answer of the learner's open quiz question
 
 
 class Answerer:
@@ -72,20 +74,45 @@ class Answerer:
             return replace(filters, lang=query_lang)
         return filters
 
-    async def answer(self, question: str, filters: Filters, query_lang: str | None = None) -> Answer:
+    async def answer(
+        self, question: str, filters: Filters, query_lang: str | None = None, withheld: Withheld | None = None
+    ) -> Answer:
         """A grounded answer in ``search_filters``' language (the question's, when followed, else the learner's), or
         an abstention when retrieval confidence is low. The question is
         embedded once: retrieval and the extractive answer share its vector. A question about something the course
         does not cover gets a reply that says so; a question asking what a glossary term is leads with its
-        definition (``CourseTerms``)."""
+        definition (``CourseTerms``). While a quiz question is open (``withheld``: its answer), passages naming the
+        answer are set aside, for the chat model and the extractive answer alike; when what is left is not enough,
+        or when the question or the answer names it, the answer is withheld."""
         filters = self.search_filters(filters, query_lang)
+        lang = filters.lang
+        if withheld is not None and withheld.names(question):  # answering would confirm the learner's guess
+            return Answer("", (), False, 0.0, lang, withheld=True)
         qv = await self._query_vector(question)
-        passages = await asyncio.to_thread(
-            self.retriever.search, question, filters, self.top_k, "hybrid", query_lang, query_vector=qv
-        )
+        passages = await asyncio.to_thread(self._search, question, filters, query_lang, qv)
+        cross_lingual = query_lang not in (None, lang)
+        if withheld is not None:
+            kept = [p for p in passages if not withheld.names(f"{p.module_title} {p.section_title} {p.text}")]
+            if len(kept) < len(passages) and not self.confident(kept, cross_lingual):
+                return Answer("", (), False, confidence(passages), lang, withheld=True)
+            passages = kept
+        answer = await self._answer(question, qv, passages, filters, cross_lingual, withheld)
+        if withheld is not None and withheld.names(answer.text):  # a glossary definition, say
+            return Answer("", (), False, answer.confidence, lang, withheld=True)
+        return answer
+
+    async def _answer(
+        self,
+        question: str,
+        qv: np.ndarray,
+        passages: list[Passage],
+        filters: Filters,
+        cross_lingual: bool,
+        withheld: Withheld | None,
+    ) -> Answer:
         lang = filters.lang
         best = confidence(passages)
-        confident = self.confident(passages, cross_lingual=query_lang not in (None, lang))
+        confident = self.confident(passages, cross_lingual=cross_lingual)
         terms = self.course_terms
         if terms is not None:
             not_covered = terms.not_covered(question, passages, lang, near=best >= self.min_confidence - NEARBY)
@@ -93,20 +120,28 @@ class Answerer:
                 return Answer(not_covered.text, not_covered.citations, True, best, lang)
             definition = terms.definition(question, lang, filters.cohort)
             if definition is not None:
-                answer = await self._grounded(question, qv, passages, lang, best) if confident else None
+                answer = await self._grounded(question, qv, passages, lang, best, withheld) if confident else None
                 return _lead_with(definition, answer, best, lang)
         if not confident:
             return Answer(t("abstain", lang), (), True, best, lang)
-        return _in_language(await self._grounded(question, qv, passages, lang, best), lang)
+        return _in_language(await self._grounded(question, qv, passages, lang, best, withheld), lang)
 
-    async def _grounded(self, question: str, qv: np.ndarray, passages: list[Passage], lang: str, best: float) -> Answer:
+    async def _grounded(
+        self, question: str, qv: np.ndarray, passages: list[Passage], lang: str, best: float, withheld: Withheld | None
+    ) -> Answer:
         """The answer from the top passages: the chat model's when it passes the checks, else extractive."""
         passages = passages[:3]
         if self.chat_model is not None:
-            generated = await self._generated(self.chat_model, question, passages, lang)
+            generated = await self._generated(self.chat_model, question, passages, lang, withheld)
             if generated is not None:
                 return generated
         return await asyncio.to_thread(self._extractive, question, qv, passages, lang, best)
+
+    def _search(self, question: str, filters: Filters, query_lang: str | None, qv: np.ndarray) -> list[Passage]:
+        passages = self.retriever.search(question, filters, self.top_k, "hybrid", query_lang, query_vector=qv)
+        if self.course_terms is not None:
+            self.course_terms.coverage()  # built here, in a worker thread, when the catalog is new: not on the loop
+        return passages
 
     async def _query_vector(self, question: str) -> np.ndarray:
         """The question embedded once; waited for without a worker thread when the embedder batches, so that every
@@ -116,14 +151,16 @@ class Answerer:
             return await asyncio.to_thread(self.embedder.embed_query, question)
         return await asyncio.wrap_future(future)
 
-    async def _generated(self, model: ChatModel, question: str, passages: list[Passage], lang: str) -> Answer | None:
+    async def _generated(
+        self, model: ChatModel, question: str, passages: list[Passage], lang: str, withheld: Withheld | None
+    ) -> Answer | None:
         try:
-            result = await generate(model, question, passages, lang)
+            result = await generate(model, question, passages, lang, withheld)
         except Exception:  # an unreachable LLM must not take the tutor down: fall back to extractive
             log.warning("chat model failed; answering extractively", exc_info=True)
             return None
         if result is None:
-            log.info("generated answer failed the citation check; answering extractively")
+            log.info("generated answer failed the checks; answering extractively")
             return None
         if result.not_in_course:
             return Answer(t("abstain", lang), (), True, passages[0].dense_score)

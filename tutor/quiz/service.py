@@ -75,6 +75,11 @@ class QuizService:
         """The question the learner has yet to answer, if any."""
         return self.store.open_question(learner.id)
 
+    def open_item(self, learner: Learner) -> Item | None:
+        """The item of the question the learner has yet to answer, if any."""
+        asked = self.store.open_question(learner.id)
+        return self.store.item(asked.item_id) if asked is not None else None
+
     def takes_text(self, learner: Learner, text: str) -> bool:
         """Whether a typed text is an answer to the open question (else it is a question or a remark)."""
         asked = self.store.open_question(learner.id)
