@@ -1,6 +1,6 @@
 """Every performance figure of issue 17 in one run, each next to its target and the floor measured in the same run.
 
-Usage: python evals/bench.py [--only ingest,latency,concurrency,startup,reminders] [--data-dir DIR]
+Usage: python evals/bench.py [--only ingest,latency,concurrency,startup,serve,reminders] [--data-dir DIR]
                              [--learners 50,200] [--messages 3] [--json FILE]
 
 It ingests the course into ``--data-dir`` (a temporary folder by default; an already ingested folder makes the first
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from evals.harness import Question
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("ingest", "latency", "concurrency", "startup", "reminders")
+SECTIONS = ("ingest", "latency", "concurrency", "startup", "serve", "reminders")
 console = Console()
 
 
@@ -465,7 +465,7 @@ def _run(only: list[str], args: argparse.Namespace, data: Path) -> list[Figure]:
 
     figures: list[Figure] = []
     knowledge = ROOT / "knowledge"
-    needs_course = {"latency", "concurrency", "startup"} & set(only)
+    needs_course = {"latency", "concurrency", "startup", "serve"} & set(only)
     if "ingest" in only or (needs_course and not (data / "chroma").exists()):
         figures += bench_ingest(knowledge / "modules", knowledge / "quizzes")
     if args.cold_ingest:
@@ -481,6 +481,10 @@ def _run(only: list[str], args: argparse.Namespace, data: Path) -> list[Figure]:
         a.engine.dispose()
     if "startup" in only:
         figures += bench_startup(questions[0].q)
+    if "serve" in only:
+        from evals.bench_serve import bench_serve
+
+        figures += bench_serve(questions[0].q, data)
     if "reminders" in only:
         figures += bench_reminder_fanout(args.reminder_learners, args.limiter_seconds)
     show(figures)
