@@ -128,3 +128,25 @@ def test_learners_asking_at_once_share_an_encoder_call_however_few_worker_thread
         a.engine.dispose()
     assert all(r and r[0].kind != "error" and r[0].citations for r in replies)
     assert max(batcher.batches) > 2
+
+
+def test_a_caller_who_gave_up_does_not_stop_the_others() -> None:
+    """An answer that timed out cancels its query's future: the batch goes on for everyone else."""
+    inner = BatchingFake()
+    batcher = QueryBatcher(inner, window_s=0.2)
+    gave_up = batcher.submit_query("a learner who left")
+    waiting = [batcher.submit_query(f"question {n}") for n in range(3)]
+    assert gave_up.cancel()
+    vectors = [f.result(timeout=5) for f in waiting]
+    assert all(np.array_equal(v, FakeEmbedder()._vec(f"question {n}")) for n, v in enumerate(vectors))
+    assert batcher.embed_query("still answering") is not None  # the worker is alive
+    assert "a learner who left" not in inner.queries
+
+
+async def test_an_answer_cancelled_while_its_query_waits_leaves_the_batcher_working() -> None:
+    batcher = QueryBatcher(BatchingFake(), window_s=0.2)
+    waiter = asyncio.ensure_future(asyncio.wrap_future(batcher.submit_query("cancelled while waiting")))
+    other = asyncio.wrap_future(batcher.submit_query("another learner"))
+    await asyncio.sleep(0)
+    waiter.cancel()
+    assert np.array_equal(await asyncio.wait_for(other, 5), FakeEmbedder()._vec("another learner"))

@@ -222,7 +222,11 @@ class QueryBatcher:
                 while len(self._queue) < self.max_batch and (left := deadline - time.monotonic()) > 0:
                     self._ready.wait(left)
                 batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
-            self._embed(batch)
+            # a caller that gave up (its answer timed out, cancelling the future) is dropped; the others can no
+            # longer be cancelled, so setting their results cannot fail
+            batch = [(text, future) for text, future in batch if future.set_running_or_notify_cancel()]
+            if batch:
+                self._embed(batch)
 
     def _embed(self, batch: list[tuple[str, Future[np.ndarray]]]) -> None:
         self.batches = [*self.batches[-9_999:], len(batch)]
