@@ -167,3 +167,22 @@ def test_quiz_keys_in_memory_follow_a_sync_here_or_a_new_catalog_version(app: Ap
     keys.index.delete([i for i in keys.index.ids() if i.startswith(f"{item.id}:")])  # as another process would
     assert (item.module_id, "moved-elsewhere") in keys.best_by_section(vector, "fr", version="v1")  # same version
     assert (item.module_id, "moved-elsewhere") not in keys.best_by_section(vector, "fr", version="v2")
+
+
+def test_passage_vectors_are_read_once_per_catalog_version() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from tests.fakes import FakeEmbedder, InMemoryVectorIndex
+    from tutor.retrieval.hybrid import HybridRetriever
+
+    index = InMemoryVectorIndex()
+    index.upsert(["c1"], np.array([[1.0, 0.0]], dtype=np.float32), ["old text"], [{}])
+    catalog = SimpleNamespace(version="v1")
+    retriever = HybridRetriever(FakeEmbedder(), index, catalog)  # type: ignore[arg-type]
+    assert retriever._stored_vectors(["c1", "gone"])["c1"].tolist() == [1.0, 0.0]  # noqa: SLF001
+    index.upsert(["c1"], np.array([[0.0, 1.0]], dtype=np.float32), ["new text"], [{}])  # re-ingested, same id
+    assert retriever._stored_vectors(["c1"])["c1"].tolist() == [1.0, 0.0]  # noqa: SLF001 - same version: kept
+    catalog.version = "v2"  # the registry changed: the catalog reloaded
+    assert retriever._stored_vectors(["c1"])["c1"].tolist() == [0.0, 1.0]  # noqa: SLF001

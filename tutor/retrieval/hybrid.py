@@ -174,15 +174,16 @@ class HybridRetriever:
     def _stored_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The passages' vectors, read from the index once per catalog version (not once per question)."""
         with self._vectors_lock:
-            if self._vectors_version != self.catalog.version or len(self._vectors) > MAX_KEPT_VECTORS:
-                self._vectors, self._vectors_version = {}, self.catalog.version
-            missing = [i for i in ids if i not in self._vectors]
-        if missing:
-            read = self.index.vectors(missing)
-            with self._vectors_lock:
+            version = self.catalog.version
+            if self._vectors_version != version or len(self._vectors) > MAX_KEPT_VECTORS:
+                self._vectors, self._vectors_version = {}, version
+            kept = self._vectors
+            missing = [i for i in ids if i not in kept]
+        read = self.index.vectors(missing) if missing else {}
+        with self._vectors_lock:
+            if self._vectors_version == version:  # not kept when the catalog moved on while they were read
                 self._vectors.update(read)
-        kept = self._vectors
-        return {i: kept[i] for i in ids if i in kept}
+        return {i: v for i in ids if (v := read.get(i, kept.get(i))) is not None}
 
     def _question_scores(self, qv: np.ndarray | None, filters: Filters, ids: list[str], d: np.ndarray) -> np.ndarray:
         """Each chunk's section scored by its nearest quiz question; a section without one keeps its dense score."""
